@@ -1,0 +1,123 @@
+#pragma once
+// Typed primitive parameters, and how they print (exactly as JAX prints them).
+//
+// A primitive's params are a plain struct with defaulted equality and a `fields`
+// visitor that lists them under JAX's names:
+//
+//   struct reduce_params {
+//     shape_t axes;
+//     bool operator==(const reduce_params&) const = default;
+//     template <class F> void fields(F&& f) const { f("axes", axes); f("out_sharding", none); }
+//   };
+//
+// Equations hold them type-erased (params_ptr); the primitive casts them back.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <typeinfo>
+#include <utility>
+#include <vector>
+
+#include <fmt/core.h>
+
+#include "xjax/core/dtype.hpp"
+#include "xjax/core/shape.hpp"
+
+namespace xjax {
+
+/// Python's None, for params JAX prints as None (shardings we do not model yet).
+struct none_t {
+  bool operator==(const none_t&) const = default;
+};
+inline constexpr none_t none{};
+
+/// An enum-like param value JAX prints by name, e.g. "GatherScatterMode.CLIP".
+struct enum_name {
+  std::string_view text;
+  bool operator==(const enum_name&) const = default;
+};
+
+// jax_repr: the text JAX's pretty-printer writes for a param value.
+inline std::string jax_repr(none_t) { return "None"; }
+inline std::string jax_repr(bool b) { return b ? "True" : "False"; }
+inline std::string jax_repr(std::int64_t v) { return std::to_string(v); }
+inline std::string jax_repr(int v) { return std::to_string(v); }
+inline std::string jax_repr(double v) { return fmt::format("{}", v); }  // shortest round-trip, as Python
+inline std::string jax_repr(dtype d) { return std::string(d.name()); }
+inline std::string jax_repr(enum_name e) { return std::string(e.text); }
+inline std::string jax_repr(const std::string& s) { return s; }
+/// A tuple of ints: "()", "(1,)", "(1, 2)".
+inline std::string jax_repr(const std::vector<std::int64_t>& v) { return shape_str(v); }
+template <class T> std::string jax_repr(const std::optional<T>& v) { return v ? jax_repr(*v) : "None"; }
+
+namespace detail {
+inline void hash_combine(std::size_t& seed, std::size_t h) { seed ^= h + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2); }
+inline std::size_t param_hash(const std::string& s) { return std::hash<std::string>()(s); }
+}  // namespace detail
+
+/// Type-erased params of one equation.
+class params_base {
+ public:
+  virtual ~params_base() = default;
+  /// (name, repr) pairs in the order the struct lists them; the printer sorts them.
+  virtual std::vector<std::pair<std::string, std::string>> items() const = 0;
+  virtual bool equals(const params_base& other) const = 0;
+  virtual std::size_t hash() const = 0;
+  virtual const std::type_info& type() const = 0;
+};
+
+template <class P> class params_holder final : public params_base {
+ public:
+  explicit params_holder(P p) : m_value(std::move(p)) {}
+  const P& value() const { return m_value; }
+
+  std::vector<std::pair<std::string, std::string>> items() const override {
+    std::vector<std::pair<std::string, std::string>> out;
+    m_value.fields([&](std::string_view name, const auto& v) { out.emplace_back(std::string(name), jax_repr(v)); });
+    return out;
+  }
+  bool equals(const params_base& other) const override {
+    return other.type() == typeid(P) && static_cast<const params_holder&>(other).m_value == m_value;
+  }
+  std::size_t hash() const override {
+    // Hash the printed form: one definition for every params struct, and params
+    // that print the same are the same.
+    std::size_t h = typeid(P).hash_code();
+    for (auto& [k, v] : items()) {
+      detail::hash_combine(h, detail::param_hash(k));
+      detail::hash_combine(h, detail::param_hash(v));
+    }
+    return h;
+  }
+  const std::type_info& type() const override { return typeid(P); }
+
+ private:
+  P m_value;
+};
+
+using params_ptr = std::shared_ptr<const params_base>;
+
+/// Params of primitives that have none.
+struct no_params {
+  bool operator==(const no_params&) const = default;
+  template <class F> void fields(F&&) const {}
+};
+
+template <class P> params_ptr make_params(P p) {
+  if constexpr (std::is_same_v<P, no_params>) {
+    static const params_ptr shared = std::make_shared<params_holder<no_params>>(no_params{});
+    return shared;
+  } else {
+    return std::make_shared<params_holder<P>>(std::move(p));
+  }
+}
+
+/// Recovers typed params; a mismatch is a bug in xjax, not user input.
+template <class P> const P& params_cast(const params_base& p) {
+  if (p.type() != typeid(P)) throw error(fmt::format("[internal] params of type {} where {} was expected", p.type().name(), typeid(P).name()));
+  return static_cast<const params_holder<P>&>(p).value();
+}
+
+}  // namespace xjax
