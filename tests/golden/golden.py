@@ -71,17 +71,20 @@ class Golden:
         self.blocks = []
         self.names = set()
 
-    def case(self, name, fn, *inputs, jaxpr=True):
+    def case(self, name, fn, *inputs, jaxpr=True, x64=None):
         """Records fn(*inputs) (inputs: numpy arrays with explicit dtypes).
 
-        64-bit inputs run with jax_enable_x64. `fn` may return an array or a
-        tuple/list of arrays. With jaxpr=False the jaxpr text is not recorded.
+        64-bit inputs run with jax_enable_x64 (x64=True forces it, for a function
+        that makes 64-bit arrays from narrower inputs or from none). `fn` may return
+        an array or a tuple/list of arrays. With jaxpr=False the jaxpr text is not
+        recorded.
         """
         if name in self.names:
             raise ValueError(f"duplicate case {name}")
         self.names.add(name)
         inputs = [np.asarray(x) for x in inputs]
-        x64 = any(_dtype_name(x) in _SIXTY_FOUR for x in inputs)
+        if x64 is None:
+            x64 = any(_dtype_name(x) in _SIXTY_FOUR for x in inputs)
         with jax.enable_x64(x64):
             out = fn(*inputs)
             outs = list(out) if isinstance(out, (tuple, list)) else [out]
@@ -96,11 +99,13 @@ class Golden:
         lines.append("end")
         self.blocks.append("\n".join(lines))
 
-    def error(self, name, fn, *inputs):
+    def error(self, name, fn, *inputs, x64=None):
         """Records that JAX rejects fn(*inputs) (the C++ test expects an xjax::error)."""
         inputs = [np.asarray(x) for x in inputs]
+        if x64 is None:
+            x64 = any(_dtype_name(x) in _SIXTY_FOUR for x in inputs)
         try:
-            with jax.enable_x64(any(_dtype_name(x) in _SIXTY_FOUR for x in inputs)):
+            with jax.enable_x64(x64):
                 fn(*inputs)
         except Exception:  # noqa: BLE001 - any rejection counts
             return
