@@ -12,6 +12,7 @@
 #include "xjax/core/array.hpp"
 #include "xjax/core/dtype.hpp"
 #include "xjax/core/errors.hpp"
+#include "xjax/core/print.hpp"
 #include "xjax/core/pytree.hpp"
 #include "xjax/ir/eval.hpp"
 #include "xjax/ir/jaxpr.hpp"

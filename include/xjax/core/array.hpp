@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -33,6 +34,9 @@ struct array_node {
   std::shared_ptr<buffer> buf;         // set for concrete arrays
   std::weak_ptr<trace_frame> frame;    // set for tracers: the trace that owns the variable
   std::int64_t var_id = -1;            // set for tracers: the variable's id in that trace
+  /// For a 0-d array made from a C++ floating-point scalar: that value, which a jaxpr
+  /// literal prints (as JAX prints a Python float, not its float32 rounding).
+  std::optional<double> scalar_source;
 };
 
 /// Converts one element between C++ element types with C++'s (and XLA's) rules.
@@ -162,6 +166,7 @@ array::array(T value) {
   if constexpr (!std::is_same_v<T, bool>) {
     auto n = std::make_shared<detail::array_node>(*m_node);
     n->aval.weak_type = true;
+    if constexpr (std::is_floating_point_v<T>) n->scalar_source = static_cast<double>(value);
     m_node = std::move(n);
   }
 }

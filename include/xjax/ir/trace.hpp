@@ -2,8 +2,8 @@
 // Tracing: the thread-local stack of traces, and bind().
 //
 // With a trace active, every op is staged into the innermost trace (omnistaging):
-// concrete arrays it meets become constants of the jaxpr (0-d weakly typed ones,
-// i.e. C++ scalars, become literals), and tracers of enclosing traces are captured as
+// concrete arrays it meets become constants of the jaxpr (0-d ones, C++ scalars
+// among them, become literals, as in JAX), and tracers of enclosing traces are captured as
 // constants too, so an inner jaxpr can close over an outer tracer. With no trace
 // active, bind evaluates the primitive eagerly on the reference backend.
 
@@ -168,7 +168,7 @@ XJAX_IMPL atom trace_frame::to_atom(const array& x, std::string_view op) {
                                             n.aval.str());
     }
     // A tracer of an enclosing trace: captured as a constant, like a closed-over array.
-  } else if (n.aval.weak_type && n.aval.shape.empty()) {
+  } else if (n.aval.shape.empty()) {  // 0-d constants are literals, as JAX's scalars and 0-d arrays
     return literal{x};
   }
   auto [it, inserted] = m_const_index.try_emplace(&n, m_constvars.size());
