@@ -2,9 +2,752 @@
 // Reductions primitives (reduce_*, argmax, argmin, cumulative ops, sort, iota).
 // An implementation header: <xjax/xjax.hpp> includes it only where definitions are
 // compiled (see config.hpp).
+//
+// Each primitive's rules, as jax.lax 0.10.2 has them:
+//
+//   primitive            params                                    dtypes            weak_type
+//   reduce_sum           axes, out_sharding=None                   numbers           kept
+//   reduce_prod          axes                                      numbers           kept
+//   reduce_max/min       axes                                      all               kept
+//   reduce_and/or/xor    axes                                      bool, integers    dropped
+//   argmax/argmin        axes=(axis,), index_dtype (an integer)    all               dropped
+//   cumsum/prod/max/min  axis, reverse                             numbers           kept
+//   sort                 dimension, is_stable, num_keys            all               kept
+//   iota                 dimension, dtype, shape, sharding=None    numbers           no
+//
+// Axes are never negative at the primitive level (the lax functions of JAX do not
+// normalize them either, except sort's dimension). Reductions of no element give
+// the identity of the operation.
+//
+// Numerics. Kernels compute in the reference compute types (double, int64, uint64,
+// bool; see backend/reference/compute.hpp). Integer sums and products wrap, as XLA.
+// Float sums and products round to the operand's dtype after every step, in row-major
+// order: lax does not upcast accumulations (a float16 sum overflows to inf, 2048 + 1
+// is 2048 in float16). On the golden inputs this reproduces XLA's CPU results bit for
+// bit, except where XLA associates differently: reductions over several non-adjacent
+// axes, long reductions (XLA vectorizes them), and reverse cumulative ops (XLA sums
+// each output's window from its first element; we scan from the end). There results
+// differ by rounding. max/min propagate NaN and order -0.0 below +0.0, as XLA's do.
 
-#include "xjax/lax/reductions.hpp"
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <span>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "xjax/backend/reference/compute.hpp"
 #include "xjax/ir/trace.hpp"
+#include "xjax/lax/reductions.hpp"
+#include "xjax/primitives/dtype_set.hpp"
 #include "xjax/primitives/primitive.hpp"
 
-namespace xjax::prim {}  // namespace xjax::prim
+namespace xjax::prim {
+
+// ---------------------------------------------------------------------------
+// Params, printed as JAX prints them.
+
+/// reduce_prod, reduce_max, reduce_min, reduce_and, reduce_or, reduce_xor.
+struct reduce_params {
+  shape_t axes;
+  bool operator==(const reduce_params&) const = default;
+  template <class F> void fields(F&& f) const { f("axes", axes); }
+};
+
+/// reduce_sum (JAX gives it an out_sharding, which we print and do not model).
+struct reduce_sum_params {
+  shape_t axes;
+  bool operator==(const reduce_sum_params&) const = default;
+  template <class F> void fields(F&& f) const {
+    f("axes", axes);
+    f("out_sharding", none);
+  }
+};
+
+/// argmax, argmin: one axis, held as a 1-tuple as JAX does.
+struct argminmax_params {
+  shape_t axes;
+  dtype index_dtype = int32;
+  bool operator==(const argminmax_params&) const = default;
+  template <class F> void fields(F&& f) const {
+    f("axes", axes);
+    f("index_dtype", index_dtype);
+  }
+};
+
+/// cumsum, cumprod, cummax, cummin.
+struct cumulative_params {
+  std::int64_t axis = 0;
+  bool reverse = false;
+  bool operator==(const cumulative_params&) const = default;
+  template <class F> void fields(F&& f) const {
+    f("axis", axis);
+    f("reverse", reverse);
+  }
+};
+
+struct sort_params {
+  std::int64_t dimension = 0;
+  bool is_stable = true;
+  std::int64_t num_keys = 1;
+  bool operator==(const sort_params&) const = default;
+  template <class F> void fields(F&& f) const {
+    f("dimension", dimension);
+    f("is_stable", is_stable);
+    f("num_keys", num_keys);
+  }
+};
+
+struct iota_params {
+  xjax::dtype dtype = int32;
+  shape_t shape;
+  std::int64_t dimension = 0;
+  bool operator==(const iota_params&) const = default;
+  template <class F> void fields(F&& f) const {
+    f("dimension", dimension);
+    f("dtype", dtype);
+    f("shape", shape);
+    f("sharding", none);
+  }
+};
+
+// ---------------------------------------------------------------------------
+// Shared shape rules and index helpers (dtype-independent).
+
+/// The shape left after reducing `axes` of `x`: axes must be distinct and in [0, ndim).
+inline shape_t reduced_shape(std::string_view op, const aval& x, const shape_t& axes) {
+  std::vector<bool> reduced(x.shape.size(), false);
+  for (auto a : axes) {
+    if (a < 0 || a >= x.ndim()) {
+      detail::raise<value_error>(op,
+                                 "reduction axes {} contain out-of-bounds indices for an operand of type {} "
+                                 "(shape {}): each axis must satisfy 0 <= axis < {} (lax reductions do not "
+                                 "accept negative axes)",
+                                 shape_str(axes), x.str(), shape_str(x.shape), x.ndim());
+    }
+    if (reduced[static_cast<std::size_t>(a)]) {
+      detail::raise<value_error>(op, "duplicate value in reduction axes {} (operand shape {})", shape_str(axes),
+                                 shape_str(x.shape));
+    }
+    reduced[static_cast<std::size_t>(a)] = true;
+  }
+  shape_t out;
+  for (std::size_t d = 0; d < x.shape.size(); ++d)
+    if (!reduced[d]) out.push_back(x.shape[d]);
+  return out;
+}
+
+/// Checks one axis for the ops that take an axis and no negative one (argmax, cum*).
+inline void check_axis(std::string_view op, std::int64_t axis, const aval& x, std::string_view hint) {
+  if (axis < 0 || axis >= x.ndim()) {
+    detail::raise<value_error>(op, "axis {} is out of bounds for an operand of type {} (shape {}): it must satisfy "
+                               "0 <= axis < {}{}",
+                               axis, x.str(), shape_str(x.shape), x.ndim(), hint);
+  }
+}
+
+/// An array viewed as [outer, n, inner] around one axis: the lines along that axis.
+struct line_layout {
+  std::int64_t outer = 1, n = 1, inner = 1;
+
+  line_layout(const shape_t& s, std::int64_t axis) {
+    for (std::int64_t d = 0; d < static_cast<std::int64_t>(s.size()); ++d) {
+      if (d < axis) outer *= s[d];
+      else if (d == axis) n = s[d];
+      else inner *= s[d];
+    }
+  }
+  /// Calls f(first element offset) for every line; its k-th element is at base + k * inner.
+  template <class F> void for_each_line(F&& f) const {
+    for (std::int64_t o = 0; o < outer; ++o)
+      for (std::int64_t i = 0; i < inner; ++i) f(o * n * inner + i);
+  }
+};
+
+/// Walks an operand in row-major order and tracks the row-major offset, in the
+/// reduction's output, of the element the current operand element reduces into.
+class reduction_walk {
+ public:
+  reduction_walk(const shape_t& shape, const shape_t& axes)
+      : m_shape(shape), m_index(shape.size(), 0), m_stride(shape.size(), 0) {
+    std::vector<bool> reduced(shape.size(), false);
+    for (auto a : axes) reduced[static_cast<std::size_t>(a)] = true;
+    std::int64_t acc = 1;
+    for (std::size_t d = shape.size(); d-- > 0;) {
+      if (!reduced[d]) {
+        m_stride[d] = acc;
+        acc *= shape[d];
+      }
+    }
+  }
+  std::size_t offset() const { return static_cast<std::size_t>(m_offset); }
+  void next() {
+    for (std::size_t d = m_shape.size(); d-- > 0;) {
+      m_offset += m_stride[d];
+      if (++m_index[d] < m_shape[d]) return;
+      m_offset -= m_stride[d] * m_shape[d];
+      m_index[d] = 0;
+    }
+  }
+
+ private:
+  shape_t m_shape, m_index, m_stride;
+  std::int64_t m_offset = 0;
+};
+
+/// Rounds a double to float dtype `d`'s precision and range, as one arithmetic op in
+/// `d` does on XLA's CPU backend (float16 and bfloat16 through float32).
+inline double round_to_dtype(double v, dtype d) {
+  switch (d.id()) {
+    case dtype_id::float32: return static_cast<float>(v);
+    case dtype_id::float16: return static_cast<float>(half_t(static_cast<float>(v)));
+    case dtype_id::bfloat16: return static_cast<float>(bfloat16_t(static_cast<float>(v)));
+    default: return v;
+  }
+}
+
+/// The largest value of an integer dtype, widened to its compute type.
+inline std::uint64_t int_max_bits(dtype d) {
+  int bits = reference::bit_width(d) - (d.is_signed_integer() ? 1 : 0);
+  return bits >= 64 ? std::numeric_limits<std::uint64_t>::max() : (std::uint64_t{1} << bits) - 1;
+}
+
+/// Row-major offset `i` of an index_dtype iota, as that dtype holds it (iota wraps).
+inline std::int64_t wrapped_index(std::int64_t i, dtype d) {
+  const int shift = 64 - reference::bit_width(d);
+  const auto u = static_cast<std::uint64_t>(i) << shift;
+  return d.is_signed_integer() ? static_cast<std::int64_t>(u) >> shift : static_cast<std::int64_t>(u >> shift);
+}
+
+// ---------------------------------------------------------------------------
+// Monoids: the binary operation of a reduction or cumulative op, and its identity,
+// in a compute type C (see the file comment for the numerics).
+
+struct sum_monoid {
+  static constexpr bool rounds = true;
+  template <class C> static C identity(dtype) { return C(0); }
+  template <class C> static C combine(C a, C b) {
+    if constexpr (std::is_integral_v<C>) return static_cast<C>(static_cast<std::uint64_t>(a) + static_cast<std::uint64_t>(b));
+    else return a + b;
+  }
+};
+
+struct prod_monoid {
+  static constexpr bool rounds = true;
+  template <class C> static C identity(dtype) { return C(1); }
+  template <class C> static C combine(C a, C b) {
+    if constexpr (std::is_integral_v<C>) return static_cast<C>(static_cast<std::uint64_t>(a) * static_cast<std::uint64_t>(b));
+    else return a * b;
+  }
+};
+
+struct max_monoid {
+  static constexpr bool rounds = false;
+  template <class C> static C identity(dtype d) {
+    if constexpr (std::is_floating_point_v<C>) return -std::numeric_limits<C>::infinity();
+    else if constexpr (std::is_same_v<C, std::int64_t>) return static_cast<C>(~int_max_bits(d));  // the dtype's min
+    else return C(0);  // unsigned, bool
+  }
+  template <class C> static C combine(C a, C b) {
+    if constexpr (std::is_floating_point_v<C>) {
+      if (std::isnan(a)) return a;
+      if (std::isnan(b)) return b;
+      if (a == b) return std::signbit(a) ? b : a;  // max(-0.0, 0.0) is 0.0
+    }
+    return a < b ? b : a;
+  }
+};
+
+struct min_monoid {
+  static constexpr bool rounds = false;
+  template <class C> static C identity(dtype d) {
+    if constexpr (std::is_floating_point_v<C>) return std::numeric_limits<C>::infinity();
+    else if constexpr (std::is_same_v<C, bool>) return true;
+    else return static_cast<C>(int_max_bits(d));
+  }
+  template <class C> static C combine(C a, C b) {
+    if constexpr (std::is_floating_point_v<C>) {
+      if (std::isnan(a)) return a;
+      if (std::isnan(b)) return b;
+      if (a == b) return std::signbit(a) ? a : b;  // min(0.0, -0.0) is -0.0
+    }
+    return b < a ? b : a;
+  }
+};
+
+struct and_monoid {
+  static constexpr bool rounds = false;
+  template <class C> static C identity(dtype) {
+    if constexpr (std::is_same_v<C, bool>) return true;
+    else return static_cast<C>(~std::uint64_t{0});  // all ones, in every width
+  }
+  template <class C> static C combine(C a, C b) { return static_cast<C>(a & b); }
+};
+
+struct or_monoid {
+  static constexpr bool rounds = false;
+  template <class C> static C identity(dtype) { return C(0); }
+  template <class C> static C combine(C a, C b) { return static_cast<C>(a | b); }
+};
+
+struct xor_monoid {
+  static constexpr bool rounds = false;
+  template <class C> static C identity(dtype) { return C(0); }
+  template <class C> static C combine(C a, C b) { return static_cast<C>(a ^ b); }
+};
+
+/// acc (op) x, rounded to the operand dtype where the monoid asks for it.
+template <class M, class C> C accumulate_step(C acc, C x, dtype d) {
+  C r = M::combine(acc, x);
+  if constexpr (std::is_floating_point_v<C> && M::rounds) r = round_to_dtype(r, d);
+  return r;
+}
+
+// ---------------------------------------------------------------------------
+// Reductions: reduce_sum, reduce_prod, reduce_max, reduce_min, reduce_and, reduce_or, reduce_xor.
+
+/// A reduction primitive from an op struct with `name`, `domain`, `params`, `monoid`
+/// and `keeps_weak_type`.
+template <class Op> class reduce_primitive final : public primitive_of<typename Op::params> {
+ public:
+  using params = typename Op::params;
+  constexpr reduce_primitive() : primitive_of<params>(Op::name) {}
+
+  std::vector<aval> shape_rule(std::span<const aval> in, const params& p) const override {
+    check_arity(Op::name, in.size(), 1);
+    check_dtype(Op::name, in[0].dtype, Op::domain);
+    return {aval{reduced_shape(Op::name, in[0], p.axes), in[0].dtype, Op::keeps_weak_type && in[0].weak_type}};
+  }
+
+  std::vector<array> eval(std::span<const array> in, const params& p) const override {
+    using M = typename Op::monoid;
+    const array& x = in[0];
+    const dtype d = x.dtype();
+    const shape_t out_shape = reduced_shape(Op::name, x.aval(), p.axes);
+    std::int64_t count = 1;  // operand elements per output element
+    for (auto a : p.axes) count *= x.shape()[static_cast<std::size_t>(a)];
+    std::vector<array> out;
+    reference::visit_compute<Op::domain>(d, [&](auto tag) {
+      using C = decltype(tag);
+      const std::vector<C> xs = reference::load<C>(x);
+      std::vector<C> acc(static_cast<std::size_t>(shape_size(out_shape)), M::template identity<C>(d));
+      reduction_walk w(x.shape(), p.axes);
+      for (std::size_t i = 0; i < xs.size(); ++i, w.next()) {
+        // Reducing one element is a copy (XLA: the sum of {-0.0} is -0.0, not 0.0 + -0.0).
+        acc[w.offset()] = count == 1 ? xs[i] : accumulate_step<M>(C(acc[w.offset()]), C(xs[i]), d);
+      }
+      out.push_back(reference::store(acc, out_shape, d, Op::keeps_weak_type && x.weak_type()));
+    });
+    return out;
+  }
+};
+
+struct reduce_sum_op {
+  static constexpr std::string_view name = "reduce_sum";
+  static constexpr dtype_set domain = numeric_types;
+  static constexpr bool keeps_weak_type = true;
+  using params = reduce_sum_params;
+  using monoid = sum_monoid;
+};
+inline const reduce_primitive<reduce_sum_op>& reduce_sum_p() { static const reduce_primitive<reduce_sum_op> p; return p; }
+
+struct reduce_prod_op {
+  static constexpr std::string_view name = "reduce_prod";
+  static constexpr dtype_set domain = numeric_types;
+  static constexpr bool keeps_weak_type = true;
+  using params = reduce_params;
+  using monoid = prod_monoid;
+};
+inline const reduce_primitive<reduce_prod_op>& reduce_prod_p() { static const reduce_primitive<reduce_prod_op> p; return p; }
+
+struct reduce_max_op {
+  static constexpr std::string_view name = "reduce_max";
+  static constexpr dtype_set domain = all_types;
+  static constexpr bool keeps_weak_type = true;
+  using params = reduce_params;
+  using monoid = max_monoid;
+};
+inline const reduce_primitive<reduce_max_op>& reduce_max_p() { static const reduce_primitive<reduce_max_op> p; return p; }
+
+struct reduce_min_op {
+  static constexpr std::string_view name = "reduce_min";
+  static constexpr dtype_set domain = all_types;
+  static constexpr bool keeps_weak_type = true;
+  using params = reduce_params;
+  using monoid = min_monoid;
+};
+inline const reduce_primitive<reduce_min_op>& reduce_min_p() { static const reduce_primitive<reduce_min_op> p; return p; }
+
+struct reduce_and_op {
+  static constexpr std::string_view name = "reduce_and";
+  static constexpr dtype_set domain = int_or_bool_types;
+  static constexpr bool keeps_weak_type = false;
+  using params = reduce_params;
+  using monoid = and_monoid;
+};
+inline const reduce_primitive<reduce_and_op>& reduce_and_p() { static const reduce_primitive<reduce_and_op> p; return p; }
+
+struct reduce_or_op {
+  static constexpr std::string_view name = "reduce_or";
+  static constexpr dtype_set domain = int_or_bool_types;
+  static constexpr bool keeps_weak_type = false;
+  using params = reduce_params;
+  using monoid = or_monoid;
+};
+inline const reduce_primitive<reduce_or_op>& reduce_or_p() { static const reduce_primitive<reduce_or_op> p; return p; }
+
+struct reduce_xor_op {
+  static constexpr std::string_view name = "reduce_xor";
+  static constexpr dtype_set domain = int_or_bool_types;
+  static constexpr bool keeps_weak_type = false;
+  using params = reduce_params;
+  using monoid = xor_monoid;
+};
+inline const reduce_primitive<reduce_xor_op>& reduce_xor_p() { static const reduce_primitive<reduce_xor_op> p; return p; }
+
+// ---------------------------------------------------------------------------
+// argmax, argmin.
+
+/// argmax/argmin from an op struct with `name` and `better(a, b)` (a strictly beats b).
+/// As JAX's reducer: the first NaN wins; among equal values the smaller index wins,
+/// comparing indices as index_dtype holds them (so an int8 index wraps past 127).
+template <class Op> class argminmax_primitive final : public primitive_of<argminmax_params> {
+ public:
+  constexpr argminmax_primitive() : primitive_of<argminmax_params>(Op::name) {}
+
+  std::vector<aval> shape_rule(std::span<const aval> in, const argminmax_params& p) const override {
+    check_arity(Op::name, in.size(), 1);
+    if (p.axes.size() != 1) {
+      detail::raise<value_error>(Op::name, "takes exactly one axis, got axes {}", shape_str(p.axes));
+    }
+    const std::int64_t axis = p.axes[0];
+    check_axis(Op::name, axis, in[0], "");
+    if (in[0].shape[static_cast<std::size_t>(axis)] < 1) {
+      detail::raise<value_error>(Op::name, "requires a non-empty reduced dimension, got operand shape {} and axis {}",
+                                 shape_str(in[0].shape), axis);
+    }
+    if (!p.index_dtype.is_integer()) {
+      detail::raise<type_error>(Op::name, "index_dtype must be an integer type, got {}", p.index_dtype.name());
+    }
+    return {aval{reduced_shape(Op::name, in[0], p.axes), p.index_dtype, false}};
+  }
+
+  std::vector<array> eval(std::span<const array> in, const argminmax_params& p) const override {
+    const array& x = in[0];
+    const dtype index_dtype = p.index_dtype;
+    const line_layout lines(x.shape(), p.axes[0]);
+    std::vector<std::int64_t> result;
+    result.reserve(static_cast<std::size_t>(lines.outer * lines.inner));
+    reference::visit_compute<all_types>(x.dtype(), [&](auto tag) {
+      using C = decltype(tag);
+      const std::vector<C> xs = reference::load<C>(x);
+      lines.for_each_line([&](std::int64_t base) {
+        C best = xs[static_cast<std::size_t>(base)];
+        std::int64_t bi = 0;
+        for (std::int64_t k = 1; k < lines.n; ++k) {
+          const C v = xs[static_cast<std::size_t>(base + k * lines.inner)];
+          if constexpr (std::is_floating_point_v<C>) {
+            if (std::isnan(best)) break;  // the first NaN wins
+            if (std::isnan(v)) {
+              bi = k;
+              break;
+            }
+          }
+          if (Op::better(v, best)) {
+            best = v;
+            bi = k;
+          } else if (v == best && !(wrapped_index(bi, index_dtype) < wrapped_index(k, index_dtype))) {
+            bi = k;
+          }
+        }
+        result.push_back(bi);
+      });
+    });
+    return {reference::store(result, reduced_shape(Op::name, x.aval(), p.axes), index_dtype)};
+  }
+};
+
+struct argmax_op {
+  static constexpr std::string_view name = "argmax";
+  template <class C> static bool better(C a, C b) { return a > b; }
+};
+inline const argminmax_primitive<argmax_op>& argmax_p() { static const argminmax_primitive<argmax_op> p; return p; }
+
+struct argmin_op {
+  static constexpr std::string_view name = "argmin";
+  template <class C> static bool better(C a, C b) { return a < b; }
+};
+inline const argminmax_primitive<argmin_op>& argmin_p() { static const argminmax_primitive<argmin_op> p; return p; }
+
+// ---------------------------------------------------------------------------
+// Cumulative ops: cumsum, cumprod, cummax, cummin.
+
+/// A cumulative primitive from an op struct with `name` and `monoid`; numbers only.
+template <class Op> class cumulative_primitive final : public primitive_of<cumulative_params> {
+ public:
+  static constexpr dtype_set domain = numeric_types;
+  constexpr cumulative_primitive() : primitive_of<cumulative_params>(Op::name) {}
+
+  std::vector<aval> shape_rule(std::span<const aval> in, const cumulative_params& p) const override {
+    check_arity(Op::name, in.size(), 1);
+    check_dtype(Op::name, in[0].dtype, domain);
+    check_axis(Op::name, p.axis, in[0], " (XLA operations do not allow negative axes)");
+    return {in[0]};
+  }
+
+  std::vector<array> eval(std::span<const array> in, const cumulative_params& p) const override {
+    using M = typename Op::monoid;
+    const array& x = in[0];
+    const dtype d = x.dtype();
+    const line_layout lines(x.shape(), p.axis);
+    std::vector<array> out;
+    reference::visit_compute<domain>(d, [&](auto tag) {
+      using C = decltype(tag);
+      const std::vector<C> xs = reference::load<C>(x);
+      std::vector<C> ys(xs.size());
+      // A line of one element is a copy (XLA: the cumsum of {-0.0} is -0.0), except in
+      // bfloat16, which XLA's CPU backend computes as 0.0 + -0.0.
+      const bool copy = lines.n == 1 && d != bfloat16;
+      lines.for_each_line([&](std::int64_t base) {
+        C acc = M::template identity<C>(d);
+        for (std::int64_t j = 0; j < lines.n; ++j) {
+          const auto at = static_cast<std::size_t>(base + (p.reverse ? lines.n - 1 - j : j) * lines.inner);
+          acc = copy ? xs[at] : accumulate_step<M>(acc, xs[at], d);
+          ys[at] = acc;
+        }
+      });
+      out.push_back(reference::store(ys, x.shape(), d, x.weak_type()));
+    });
+    return out;
+  }
+};
+
+struct cumsum_op {
+  static constexpr std::string_view name = "cumsum";
+  using monoid = sum_monoid;
+};
+inline const cumulative_primitive<cumsum_op>& cumsum_p() { static const cumulative_primitive<cumsum_op> p; return p; }
+
+struct cumprod_op {
+  static constexpr std::string_view name = "cumprod";
+  using monoid = prod_monoid;
+};
+inline const cumulative_primitive<cumprod_op>& cumprod_p() { static const cumulative_primitive<cumprod_op> p; return p; }
+
+struct cummax_op {
+  static constexpr std::string_view name = "cummax";
+  using monoid = max_monoid;
+};
+inline const cumulative_primitive<cummax_op>& cummax_p() { static const cumulative_primitive<cummax_op> p; return p; }
+
+struct cummin_op {
+  static constexpr std::string_view name = "cummin";
+  using monoid = min_monoid;
+};
+inline const cumulative_primitive<cummin_op>& cummin_p() { static const cumulative_primitive<cummin_op> p; return p; }
+
+// ---------------------------------------------------------------------------
+// sort: several operands of one shape, sorted together along `dimension`,
+// lexicographically by the first num_keys of them; stable.
+
+/// The keys of `x` as unsigned integers ordered as JAX's sort orders `x`: floats
+/// -inf < ... < -0.0 == 0.0 < ... < inf < NaN (all NaNs equal), signed and unsigned
+/// integers and bools by value.
+inline std::vector<std::uint64_t> sort_keys(const array& x) {
+  std::vector<std::uint64_t> keys(static_cast<std::size_t>(x.size()));
+  reference::visit_compute<all_types>(x.dtype(), [&](auto tag) {
+    using C = decltype(tag);
+    const std::vector<C> xs = reference::load<C>(x);
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      const C v = xs[i];
+      if constexpr (std::is_floating_point_v<C>) {
+        if (std::isnan(v)) {
+          keys[i] = std::numeric_limits<std::uint64_t>::max();
+        } else {
+          const auto bits = std::bit_cast<std::uint64_t>(v == 0 ? 0.0 : static_cast<double>(v));
+          keys[i] = bits >> 63 ? ~bits : bits | (std::uint64_t{1} << 63);
+        }
+      } else if constexpr (std::is_same_v<C, std::int64_t>) {
+        keys[i] = static_cast<std::uint64_t>(v) ^ (std::uint64_t{1} << 63);
+      } else {
+        keys[i] = static_cast<std::uint64_t>(v);
+      }
+    }
+  });
+  return keys;
+}
+
+class sort_primitive final : public primitive_of<sort_params> {
+ public:
+  constexpr sort_primitive() : primitive_of<sort_params>("sort") {}
+
+  std::vector<aval> shape_rule(std::span<const aval> in, const sort_params& p) const override {
+    if (in.empty()) detail::raise<value_error>("sort", "requires at least one operand");
+    for (auto& a : in) {
+      if (a.shape != in[0].shape) {
+        std::vector<std::string> shapes;
+        for (auto& b : in) shapes.push_back(shape_str(b.shape));
+        detail::raise<shape_error>("sort", "operands must have equal shapes, got {}", fmt::join(shapes, ", "));
+      }
+    }
+    check_dimension(p.dimension, in[0].shape);
+    check_num_keys(p.num_keys, in.size());
+    return {in.begin(), in.end()};
+  }
+
+  std::vector<array> eval(std::span<const array> in, const sort_params& p) const override {
+    const line_layout lines(in[0].shape(), p.dimension);
+    std::vector<std::vector<std::uint64_t>> keys;
+    for (std::int64_t k = 0; k < p.num_keys; ++k) keys.push_back(sort_keys(in[static_cast<std::size_t>(k)]));
+
+    // The permutation of every line, as operand offsets: perm[base + j*inner] is the
+    // offset of the element that lands at base + j*inner.
+    std::vector<std::int64_t> perm(static_cast<std::size_t>(in[0].size()));
+    std::vector<std::int64_t> order(static_cast<std::size_t>(lines.n));
+    lines.for_each_line([&](std::int64_t base) {
+      for (std::int64_t j = 0; j < lines.n; ++j) order[static_cast<std::size_t>(j)] = base + j * lines.inner;
+      std::stable_sort(order.begin(), order.end(), [&](std::int64_t a, std::int64_t b) {
+        for (auto& k : keys) {
+          if (k[static_cast<std::size_t>(a)] != k[static_cast<std::size_t>(b)])
+            return k[static_cast<std::size_t>(a)] < k[static_cast<std::size_t>(b)];
+        }
+        return false;
+      });
+      for (std::int64_t j = 0; j < lines.n; ++j)
+        perm[static_cast<std::size_t>(base + j * lines.inner)] = order[static_cast<std::size_t>(j)];
+    });
+
+    // Every operand follows the permutation: a byte copy, whatever its dtype.
+    std::vector<array> out;
+    for (const array& x : in) {
+      array y = array::empty(x.shape(), x.dtype(), x.weak_type());
+      const auto size = static_cast<std::size_t>(x.itemsize());
+      const auto* src = static_cast<const unsigned char*>(x.raw_data());
+      auto* dst = static_cast<unsigned char*>(y.mutable_raw_data());
+      for (std::size_t i = 0; i < perm.size(); ++i)
+        std::memcpy(dst + i * size, src + static_cast<std::size_t>(perm[i]) * size, size);
+      out.push_back(std::move(y));
+    }
+    return out;
+  }
+
+  /// The primitive's dimension must be in [0, rank).
+  static void check_dimension(std::int64_t dimension, const shape_t& shape) {
+    const auto rank = static_cast<std::int64_t>(shape.size());
+    if (dimension < 0 || dimension >= rank) {
+      detail::raise<value_error>("sort", "dimension {} is out of bounds for operands of shape {}: it must satisfy 0 <= "
+                                 "dimension < {}{}",
+                                 dimension, shape_str(shape), rank, rank == 0 ? " (a 0-d array cannot be sorted)" : "");
+    }
+  }
+  /// The lax functions' dimension: in [-rank, rank), a negative one counting from the end.
+  static std::int64_t normalize_dimension(std::int64_t dimension, const shape_t& shape) {
+    const auto rank = static_cast<std::int64_t>(shape.size());
+    if (dimension < -rank || dimension >= rank) {
+      detail::raise<value_error>("sort", "dimension {} is out of bounds for operands of shape {}: it must satisfy {} "
+                                 "<= dimension < {}{}",
+                                 dimension, shape_str(shape), -rank, rank, rank == 0 ? " (a 0-d array cannot be sorted)" : "");
+    }
+    return dimension < 0 ? dimension + rank : dimension;
+  }
+  static void check_num_keys(std::int64_t num_keys, std::size_t num_operands) {
+    if (num_keys < 1 || num_keys > static_cast<std::int64_t>(num_operands)) {
+      detail::raise<value_error>("sort", "num_keys={} must be between 1 and the number of operands ({})", num_keys,
+                                 num_operands);
+    }
+  }
+};
+inline const sort_primitive& sort_p() { static const sort_primitive p; return p; }
+
+// ---------------------------------------------------------------------------
+// iota: no operand; each element is its index along `dimension`.
+
+class iota_primitive final : public primitive_of<iota_params> {
+ public:
+  static constexpr dtype_set domain = numeric_types;
+  constexpr iota_primitive() : primitive_of<iota_params>("iota") {}
+
+  std::vector<aval> shape_rule(std::span<const aval> in, const iota_params& p) const override {
+    check_arity("iota", in.size(), 0);
+    check_dtype("iota", p.dtype, domain);
+    for (auto s : p.shape) {
+      if (s < 0) detail::raise<value_error>("iota", "shape {} has a negative dimension", shape_str(p.shape));
+    }
+    const auto rank = static_cast<std::int64_t>(p.shape.size());
+    if (p.dimension < 0 || p.dimension >= rank) {
+      detail::raise<value_error>("iota", "dimension {} is out of range for shape {}: it must satisfy 0 <= dimension < {}",
+                                 p.dimension, shape_str(p.shape), rank);
+    }
+    return {aval{p.shape, p.dtype, false}};
+  }
+
+  std::vector<array> eval(std::span<const array>, const iota_params& p) const override {
+    const line_layout lines(p.shape, p.dimension);
+    std::vector<std::int64_t> values(static_cast<std::size_t>(shape_size(p.shape)));
+    lines.for_each_line([&](std::int64_t base) {
+      for (std::int64_t j = 0; j < lines.n; ++j) values[static_cast<std::size_t>(base + j * lines.inner)] = j;
+    });
+    return {reference::store(values, p.shape, p.dtype)};  // integers wrap, floats round, as XLA
+  }
+};
+inline const iota_primitive& iota_p() { static const iota_primitive p; return p; }
+
+}  // namespace xjax::prim
+
+// ---------------------------------------------------------------------------
+// The lax functions (declared in lax/reductions.hpp) bind the primitives above.
+namespace xjax::lax {
+
+XJAX_IMPL array reduce_sum(const array& x, const shape_t& axes) { return prim::reduce_sum_p().bind1({x}, {axes}); }
+XJAX_IMPL array reduce_prod(const array& x, const shape_t& axes) { return prim::reduce_prod_p().bind1({x}, {axes}); }
+XJAX_IMPL array reduce_max(const array& x, const shape_t& axes) { return prim::reduce_max_p().bind1({x}, {axes}); }
+XJAX_IMPL array reduce_min(const array& x, const shape_t& axes) { return prim::reduce_min_p().bind1({x}, {axes}); }
+XJAX_IMPL array reduce_and(const array& x, const shape_t& axes) { return prim::reduce_and_p().bind1({x}, {axes}); }
+XJAX_IMPL array reduce_or(const array& x, const shape_t& axes) { return prim::reduce_or_p().bind1({x}, {axes}); }
+XJAX_IMPL array reduce_xor(const array& x, const shape_t& axes) { return prim::reduce_xor_p().bind1({x}, {axes}); }
+
+XJAX_IMPL array argmax(const array& x, std::int64_t axis, dtype index_dtype) {
+  return prim::argmax_p().bind1({x}, {{axis}, index_dtype});
+}
+XJAX_IMPL array argmin(const array& x, std::int64_t axis, dtype index_dtype) {
+  return prim::argmin_p().bind1({x}, {{axis}, index_dtype});
+}
+
+XJAX_IMPL array cumsum(const array& x, std::int64_t axis, bool reverse) { return prim::cumsum_p().bind1({x}, {axis, reverse}); }
+XJAX_IMPL array cumprod(const array& x, std::int64_t axis, bool reverse) { return prim::cumprod_p().bind1({x}, {axis, reverse}); }
+XJAX_IMPL array cummax(const array& x, std::int64_t axis, bool reverse) { return prim::cummax_p().bind1({x}, {axis, reverse}); }
+XJAX_IMPL array cummin(const array& x, std::int64_t axis, bool reverse) { return prim::cummin_p().bind1({x}, {axis, reverse}); }
+
+XJAX_IMPL std::vector<array> sort(const std::vector<array>& operands, std::int64_t dimension, bool is_stable,
+                                  std::int64_t num_keys) {
+  if (operands.empty()) xjax::detail::raise<value_error>("sort", "requires at least one operand");
+  prim::sort_primitive::check_num_keys(num_keys, operands.size());
+  dimension = prim::sort_primitive::normalize_dimension(dimension, operands[0].shape());
+  return prim::sort_p().bind(operands, {dimension, is_stable, num_keys});
+}
+
+XJAX_IMPL array sort(const array& x, std::int64_t dimension, bool is_stable, std::int64_t num_keys) {
+  if (num_keys != 1) {
+    xjax::detail::raise<value_error>("sort", "num_keys={} must equal 1 for a single operand", num_keys);
+  }
+  return sort(std::vector<array>{x}, dimension, is_stable, 1)[0];
+}
+
+XJAX_IMPL std::pair<array, array> sort_key_val(const array& keys, const array& values, std::int64_t dimension,
+                                               bool is_stable) {
+  auto out = sort(std::vector<array>{keys, values}, dimension, is_stable, 1);
+  return {out[0], out[1]};
+}
+
+XJAX_IMPL array iota(dtype d, std::int64_t size) { return broadcasted_iota(d, {size}, 0); }
+XJAX_IMPL array broadcasted_iota(dtype d, const shape_t& shape, std::int64_t dimension) {
+  return prim::iota_p().bind1({}, {d, shape, dimension});
+}
+
+}  // namespace xjax::lax
