@@ -263,6 +263,124 @@ g.program("dot_general_params_layout", lambda x, y: lax.dot_general(x, y, (((1,)
           a32(5, 3), a32(3, 5), run=False)
 
 # ---------------------------------------------------------------------------
+# The acceptance set: whole programs mixing the families (elementwise, structure,
+# reductions, dot_general, gather), closures over constants and pytrees.
+
+MM = (((1,), (0,)), ((), ()))
+ROWS = lax.GatherDimensionNumbers(offset_dims=(1,), collapsed_slice_dims=(0,), start_index_map=(0,))
+
+
+def accept_mlp(p, x):
+    h = lax.dot_general(x, p.w, MM)
+    h = lax.add(h, lax.broadcast_in_dim(p.b, (2, 3), (1,)))
+    h = lax.max(h, 0.0)
+    return lax.reduce_sum(h, (1,))
+
+
+def softmax_rows(x, n, m):
+    mx = lax.reduce_max(x, (1,))
+    e = lax.exp(lax.sub(x, lax.broadcast_in_dim(mx, (n, m), (0,))))
+    s = lax.reduce_sum(e, (1,))
+    return lax.div(e, lax.broadcast_in_dim(s, (n, m), (0,)))
+
+
+def accept_transpose_reshape(x):
+    y = lax.transpose(x, (2, 0, 1))
+    z = lax.reshape(y, (4, 6))
+    w = lax.mul(z, 0.5)
+    return lax.reshape(w, (24,)), z
+
+
+TABLE = (np.arange(15, dtype=np.float64).reshape(5, 3) / 4 - 1).astype(f32)  # test_printer.cpp: the same
+
+
+def accept_embedding_closure(idx):
+    rows = lax.gather(TABLE, idx, ROWS, (1, 3), mode=lax.GatherScatterMode.PROMISE_IN_BOUNDS)
+    return lax.reduce_sum(lax.tanh(rows), (0,))
+
+
+def accept_batched_matmul(a, b):
+    c = lax.dot_general(a, b, (((2,), (1,)), ((0,), (0,))))
+    return lax.reduce_max(c, (2,))
+
+
+def accept_layernorm(d):
+    x, gamma = d["x"], d["gamma"]
+    mean = lax.div(lax.reduce_sum(x, (1,)), 4.0)
+    xc = lax.sub(x, lax.broadcast_in_dim(mean, (3, 4), (0,)))
+    var = lax.div(lax.reduce_sum(lax.mul(xc, xc), (1,)), 4.0)
+    inv = lax.rsqrt(lax.add(var, 1e-05))
+    y = lax.mul(xc, lax.broadcast_in_dim(inv, (3, 4), (0,)))
+    return lax.mul(y, lax.broadcast_in_dim(gamma, (3, 4), (1,)))
+
+
+def accept_attention(q, k, v):
+    s = lax.dot_general(q, k, (((1,), (1,)), ((), ())))
+    s = lax.mul(s, 0.35355339059327373)
+    return lax.dot_general(softmax_rows(s, 4, 6), v, MM)
+
+
+def accept_mse_struct(p, x, y):
+    pred = lax.add(lax.dot_general(x, p.w, MM), lax.broadcast_in_dim(p.b, (5, 1), (1,)))
+    d = lax.sub(pred, y)
+    loss = lax.div(lax.reduce_sum(lax.mul(d, d), (0, 1)), 5.0)
+    return {"loss": loss, "pred": pred}
+
+
+W32 = (np.arange(6, dtype=np.float64).reshape(3, 2) - 2.5).astype(f32)  # test_printer.cpp: the same
+
+
+def accept_list_closure(xs):
+    s = lax.add(lax.add(xs[0], xs[1]), xs[2])
+    out = lax.dot_general(s, W32, MM)
+    return lax.transpose(out, (1, 0)), [xs[2], xs[0]]
+
+
+def accept_gather_clip(x, idx):
+    g = lax.gather(x, idx, ROWS, (1, 4), mode=lax.GatherScatterMode.CLIP)
+    m = lax.reduce_max(g, (0,))
+    return lax.transpose(lax.reshape(g, (4, 3)), (1, 0)), m
+
+
+def accept_int_convert(x):
+    i = lax.convert_element_type(lax.mul(x, 10.0), np.int32)
+    r = lax.reduce_sum(lax.mul(i, 3), (1,))
+    b = lax.lt(r, 0)
+    return r, b, lax.convert_element_type(b, f32)
+
+
+def accept_long_program(x, y, z):
+    v = x
+    for k in range(12):
+        t = lax.transpose(lax.reshape(v, (3, 2)), (1, 0))
+        v = lax.add(t, y) if k % 2 == 0 else lax.mul(t, lax.broadcast_in_dim(z, (2, 3), (1,)))
+        v = lax.sub(v, lax.broadcast_in_dim(lax.reduce_max(v, (1,)), (2, 3), (0,)))
+    return lax.reduce_sum(lax.exp(v), (0, 1))
+
+
+def accept_reductions_mixed(x):
+    a = lax.reduce_sum(x, (0, 2))
+    b = lax.reduce_max(x, (1,))
+    c = lax.reduce_min(b, (0,))
+    return a, b, c, lax.squeeze(lax.expand_dims(c, (0,)), (0,))
+
+
+Lin = Linear
+g.program("accept_mlp", accept_mlp, Lin(a32(4, 3), a32(3)), a32(2, 4))
+g.program("accept_softmax", lambda x: softmax_rows(x, 2, 5), a32(2, 5))
+g.program("accept_transpose_reshape", accept_transpose_reshape, a32(2, 3, 4))
+g.program("accept_embedding_closure", accept_embedding_closure, np.array([[4], [0], [2], [2]], np.int32))
+g.program("accept_batched_matmul", accept_batched_matmul, a32(2, 3, 4), a32(2, 4, 5))
+g.program("accept_layernorm", accept_layernorm, {"x": a32(3, 4), "gamma": a32(4)})
+g.program("accept_attention", accept_attention, a32(4, 8), a32(6, 8), a32(6, 8))
+g.program("accept_mse_struct", accept_mse_struct, Lin(a32(3, 1), a32(1)), a32(5, 3), a32(5, 1))
+g.program("accept_list_closure", accept_list_closure, [a32(2, 3), a32(2, 3), a32(2, 3)])
+g.program("accept_gather_clip", accept_gather_clip, a32(6, 4), np.array([[5], [-1], [9]], np.int32))
+g.program("accept_int_convert", accept_int_convert, a32(2, 3))
+g.program("accept_long_program", accept_long_program, a32(2, 3), a32(2, 3), a32(3))
+g.program("accept_reductions_mixed", accept_reductions_mixed, a32(2, 3, 4))
+
+# ---------------------------------------------------------------------------
 # str() and repr() of arrays
 
 ALL = [np.bool_, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64, np.float16,

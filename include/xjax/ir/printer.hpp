@@ -280,9 +280,11 @@ XJAX_IMPL std::string literal_repr(const array& v) {
   if (d.is_bool()) return v.item<bool>() ? "True" : "False";
   if (d.is_unsigned_integer()) return std::to_string(v.item<std::uint64_t>());
   if (d.is_integer()) return std::to_string(v.item<std::int64_t>());
-  // A C++ floating-point scalar prints as the value written, as a Python float does in
-  // JAX (not its float32 rounding); any other value as its exact value, widened to double.
-  if (auto src = v.node().scalar_source) return python_float_repr(*src);
+  // A C++ floating-point scalar (a weakly typed f32) prints as the value written, as a
+  // Python float does in JAX, not its float32 rounding; any other value (a scalar
+  // converted to another dtype included) as its exact value, widened to double.
+  const auto& src = v.node().scalar_source;
+  if (src && d == float32 && v.weak_type()) return python_float_repr(*src);
   return python_float_repr(v.item<double>());
 }
 }  // namespace detail
