@@ -757,6 +757,15 @@ inline std::string tracer_text(const array& a) {
 
 inline std::string python_tuple(const shape_t& s) { return shape_str(s); }
 
+/// The values are read in place: they must be in CPU memory.
+inline void require_host(const array& a) {
+  const auto& buf = a.buffer_ptr();
+  if (buf && !buf->is_host_accessible()) {
+    raise<value_error>("print", "an array of type {} on {} cannot be printed in place; copy it to the CPU first",
+                       a.aval().str(), buf->dev().str());
+  }
+}
+
 }  // namespace xjax::detail::numpy_print
 
 namespace xjax {
@@ -765,6 +774,7 @@ XJAX_IMPL std::string to_string(const array& a) {
   namespace np = detail::numpy_print;
   if (!a.valid()) return "<empty xjax::array>";
   if (a.is_tracer()) return np::tracer_text(a);
+  np::require_host(a);
   if (a.size() == 0) return "[]";
   if (a.ndim() == 0) {
     dtype d = a.dtype();
@@ -779,6 +789,7 @@ XJAX_IMPL std::string repr(const array& a) {
   namespace np = detail::numpy_print;
   if (!a.valid()) return "<empty xjax::array>";
   if (a.is_tracer()) return np::tracer_text(a);
+  np::require_host(a);
   // jax/_src/array.py ArrayImpl.__repr__, including its measure of the last line.
   const std::string prefix = "Array(";
   std::string dtype_str = "dtype=" + std::string(a.dtype().name()) + (a.weak_type() ? ", weak_type=True" : "");
