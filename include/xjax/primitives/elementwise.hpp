@@ -1,20 +1,40 @@
 #pragma once
-// Elementwise primitives (an implementation header: <xjax/xjax.hpp> includes it
-// only where definitions are compiled, see config.hpp). Each op is one small struct (its name, the dtypes it
-// accepts, its scalar function); unary_primitive / binary_primitive turn it into a
-// primitive with its shape rule and reference evaluation. Later rules (JVP,
-// batching, CPU/CUDA snippets) are added to the same structs.
+// Elementwise primitives (an implementation header: <xjax/xjax.hpp> includes it only
+// where definitions are compiled, see config.hpp).
 //
-// Shapes follow jax.lax: operands have equal shapes, except that 0-d operands
-// broadcast against the others; dtypes must be equal (jax.numpy promotes, lax does not).
+// Most ops are one small struct: its name, the dtypes it accepts (`domain`), its params
+// and its scalar function `apply` in the reference backend's compute types (bool,
+// int64, uint64, double: see backend/reference/compute.hpp). unary_primitive and
+// binary_primitive turn such a struct into a primitive with the shape/dtype rule and
+// the reference evaluation. Ops with their own rules (pow, select_n, clamp,
+// convert_element_type, bitcast_convert_type) are primitive classes of their own.
+//
+// Rules, as jax.lax 0.10.2 (see lax/elementwise.hpp for the user-facing summary):
+//   shapes  operands broadcast when 0-d, or of equal rank with 1 where they broadcast;
+//   dtypes  operands share one dtype, which must be in the op's domain;
+//   weak    the result is weakly typed when every operand is (comparisons included);
+//   values  computed in the compute type and narrowed once to the result dtype (floats
+//           rounded, integers wrapped). Ops that depend on the bit width of the dtype
+//           (shifts, population_count) or on its float format (nextafter; exp2 and
+//           integer_pow, whose intermediate results JAX's lowering rounds to the
+//           dtype) receive the dtype.
+//
+// Known difference from XLA on CPU: XLA flushes float32/float64/bfloat16 subnormal
+// inputs and results of arithmetic to zero (FTZ/DAZ); the reference backend keeps IEEE
+// gradual underflow.
 
+#include <algorithm>
+#include <bit>
 #include <cmath>
-
-#include <fmt/format.h>
-#include <fmt/ranges.h>
+#include <cstring>
+#include <limits>
+#include <numbers>
 #include <span>
 #include <type_traits>
 #include <vector>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "xjax/backend/reference/compute.hpp"
 #include "xjax/ir/trace.hpp"
@@ -24,196 +44,1031 @@
 
 namespace xjax::prim {
 
-/// Shape of an elementwise op's result: all non-0-d operands share one shape.
-inline shape_t elementwise_shape(std::string_view op, std::span<const aval> in) {
-  const shape_t* out = nullptr;
-  for (auto& a : in) {
-    if (a.shape.empty()) continue;
-    if (out == nullptr) {
-      out = &a.shape;
-    } else if (a.shape.size() != out->size()) {
-      std::vector<std::int64_t> ranks;
-      for (auto& b : in) ranks.push_back(b.ndim());
-      detail::raise<shape_error>(op, "arrays must have the same number of dimensions, got ranks {}",
-                                 fmt::join(ranks, ", "));
-    } else if (a.shape != *out) {
-      std::vector<std::string> shapes;
-      for (auto& b : in) shapes.push_back(shape_str(b.shape));
-      detail::raise<shape_error>(op, "got incompatible shapes for broadcasting: {}", fmt::join(shapes, ", "));
-    }
-  }
-  return out ? *out : shape_t{};
+// ===========================================================================
+// Shape and dtype rules shared by the family
+
+/// "(3, 4), (4,)": the shapes of `in`, for error messages.
+inline std::string shapes_str(std::span<const aval> in) {
+  std::vector<std::string> shapes;
+  for (auto& a : in) shapes.push_back(shape_str(a.shape));
+  return fmt::format("{}", fmt::join(shapes, ", "));
 }
 
-/// All operands must have the same dtype (lax does not promote).
+/// "float32, int32": the dtypes of `in`, for error messages.
+inline std::string dtypes_str(std::span<const aval> in) {
+  std::vector<std::string_view> names;
+  for (auto& a : in) names.push_back(a.dtype.name());
+  return fmt::format("{}", fmt::join(names, ", "));
+}
+
+/// The result shape of an n-ary elementwise op (JAX's broadcasting_shape_rule): 0-d
+/// operands broadcast; the others have one rank and, in each dimension, one size or 1.
+inline shape_t elementwise_shape(std::string_view op, std::span<const aval> in) {
+  std::vector<const shape_t*> shapes;
+  for (auto& a : in)
+    if (!a.shape.empty()) shapes.push_back(&a.shape);
+  if (shapes.empty()) return {};
+  shape_t out = *shapes[0];
+  for (auto* s : shapes) {
+    if (s->size() != out.size()) {
+      detail::raise<shape_error>(op, "arrays must have the same number of dimensions (or be 0-d), got shapes {}",
+                                 shapes_str(in));
+    }
+    for (std::size_t d = 0; d < out.size(); ++d) {
+      if ((*s)[d] == out[d] || (*s)[d] == 1) continue;
+      if (out[d] != 1) detail::raise<shape_error>(op, "got incompatible shapes for broadcasting: {}", shapes_str(in));
+      out[d] = (*s)[d];
+    }
+  }
+  return out;
+}
+
+/// The one dtype of the operands (lax does not promote).
 inline dtype common_dtype(std::string_view op, std::span<const aval> in) {
   for (auto& a : in) {
     if (a.dtype != in[0].dtype) {
-      std::vector<std::string_view> names;
-      for (auto& b : in) names.push_back(b.dtype.name());
       detail::raise<type_error>(op,
-                                "requires arguments to have the same dtypes, got {} (jax::numpy functions promote "
+                                "requires arguments to have the same dtypes, got {} (xjax::numpy functions promote "
                                 "dtypes; lax functions do not)",
-                                fmt::join(names, ", "));
+                                dtypes_str(in));
     }
   }
   return in[0].dtype;
 }
 
 inline bool all_weak(std::span<const aval> in) {
-  for (auto& a : in)
-    if (!a.weak_type) return false;
-  return true;
+  return std::all_of(in.begin(), in.end(), [](const aval& a) { return a.weak_type; });
 }
 
-/// Calls Op::apply with the operand dtype when the op asks for it (shifts and
-/// population_count need the bit width of the original dtype).
+// ===========================================================================
+// Reference evaluation helpers
+
+namespace ew {
+
+/// For each element of `out` (row-major), the index of the element of an operand of
+/// shape `in` that broadcasts to it (`in` is 0-d or of out's rank with 1s).
+inline std::vector<std::int64_t> broadcast_sources(const shape_t& in, const shape_t& out) {
+  std::vector<std::int64_t> idx(static_cast<std::size_t>(shape_size(out)), 0);
+  if (in.empty() || idx.empty()) return idx;
+  shape_t strides = row_major_strides(in);
+  for (std::size_t d = 0; d < in.size(); ++d)
+    if (in[d] == 1) strides[d] = 0;
+  shape_t pos(out.size(), 0);
+  std::int64_t off = 0;
+  for (auto& i : idx) {
+    i = off;
+    for (std::size_t d = out.size(); d-- > 0;) {  // odometer increment
+      off += strides[d];
+      if (++pos[d] < out[d]) break;
+      off -= strides[d] * pos[d];
+      pos[d] = 0;
+    }
+  }
+  return idx;
+}
+
+/// The elements of `a` in compute type C, broadcast to `shape`.
+template <class C> std::vector<C> load(const array& a, const shape_t& shape) {
+  std::vector<C> v = reference::load<C>(a);
+  if (a.shape() == shape) return v;
+  std::vector<std::int64_t> src = broadcast_sources(a.shape(), shape);
+  std::vector<C> out(src.size());
+  for (std::size_t i = 0; i < src.size(); ++i) out[i] = v[static_cast<std::size_t>(src[i])];
+  return out;
+}
+
+/// out[i] = f(vs[i]...).
+template <class F, class... V> auto map(std::size_t n, F&& f, const V&... vs) {
+  using R = decltype(f(vs[0]...));
+  std::vector<R> out(n);
+  for (std::size_t i = 0; i < n; ++i) out[i] = f(vs[i]...);
+  return out;
+}
+
+/// v rounded to the precision and range of float dtype d (double rounding through
+/// float32 for the 16-bit types, as XLA's CPU backend computes them in float32).
+inline double round_to(double v, dtype d) {
+  switch (d.id()) {
+    case dtype_id::float32: return static_cast<float>(v);
+    case dtype_id::float16: return static_cast<float>(half_t(static_cast<float>(v)));
+    case dtype_id::bfloat16: return static_cast<float>(bfloat16_t(static_cast<float>(v)));
+    default: return v;
+  }
+}
+
+/// Integer arithmetic that wraps, without signed-overflow UB (C is int64 or uint64).
+template <class C> C wrap_add(C x, C y) {
+  return static_cast<C>(static_cast<std::uint64_t>(x) + static_cast<std::uint64_t>(y));
+}
+template <class C> C wrap_sub(C x, C y) {
+  return static_cast<C>(static_cast<std::uint64_t>(x) - static_cast<std::uint64_t>(y));
+}
+template <class C> C wrap_mul(C x, C y) {
+  return static_cast<C>(static_cast<std::uint64_t>(x) * static_cast<std::uint64_t>(y));
+}
+
+/// The low `bits` bits of x's two's complement representation.
+inline std::uint64_t low_bits(std::uint64_t x, int bits) {
+  return bits >= 64 ? x : x & ((std::uint64_t{1} << bits) - 1);
+}
+
+/// The next value of float dtype d after x in the direction of y (x and y are values of d).
+inline double next_after(double x, double y, dtype d) {
+  if (std::isnan(x) || std::isnan(y)) return std::numeric_limits<double>::quiet_NaN();
+  if (d == float64) return std::nextafter(x, y);
+  if (d == float32) return std::nextafter(static_cast<float>(x), static_cast<float>(y));
+  if (x == y) return y;
+  auto step = [&](auto v) {  // half_t or bfloat16_t: step the bits
+    using T = decltype(v);
+    std::uint16_t b = v.bits;
+    if (x == 0) b = static_cast<std::uint16_t>((y > 0 ? 0u : 0x8000u) | 1u);  // smallest subnormal toward y
+    else if ((x < y) == (x > 0)) ++b;  // away from zero
+    else --b;
+    return static_cast<double>(static_cast<float>(T::from_bits(b)));
+  };
+  return d == float16 ? step(half_t(static_cast<float>(x))) : step(bfloat16_t(static_cast<float>(x)));
+}
+
+/// Rounds half to even, exactly (independent of the floating-point environment).
+inline double round_half_even(double x) {
+  double r = std::floor(x);
+  double frac = x - r;  // exact
+  if (frac > 0.5 || (frac == 0.5 && std::fmod(r, 2.0) != 0)) r += 1;
+  return std::copysign(r, x);  // -0.4 -> -0.0, as XLA
+}
+
+/// Inverse error function: an initial guess from Giles' single-precision approximation
+/// (XLA's ErfInv32), refined to double precision by Newton's method on erf (|y| <= 0.5)
+/// or on log(erfc) in the tails (where 1 - |y| is exact).
+inline double erf_inv(double y) {
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  if (std::isnan(y) || y < -1 || y > 1) return std::numeric_limits<double>::quiet_NaN();
+  if (y == 1 || y == -1) return std::copysign(inf, y);
+  if (y == 0) return y;
+  const double a = std::abs(y);
+  double w = -std::log((1 - a) * (1 + a)), p;
+  if (w < 5) {
+    w -= 2.5;
+    p = 2.81022636e-08;
+    for (double c : {3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087, -0.00125372503, -0.00417768164,
+                     0.246640727, 1.50140941})
+      p = c + p * w;
+  } else {
+    w = std::sqrt(w) - 3;
+    p = -0.000200214257;
+    for (double c : {0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613, 0.00943887047,
+                     1.00167406, 2.83297682})
+      p = c + p * w;
+  }
+  double x = p * a;
+  const double two_over_sqrt_pi = 2 / std::sqrt(std::numbers::pi);
+  for (int i = 0; i < 8; ++i) {
+    const double slope = two_over_sqrt_pi * std::exp(-x * x);  // erf'(x)
+    double step;
+    if (a <= 0.5) {
+      step = (std::erf(x) - a) / slope;
+    } else {  // the tail: solve log(erfc(x)) = log(1 - a), nearly linear there
+      const double c = std::erfc(x);
+      step = (std::log(c) - std::log1p(-a)) / (-slope / c);
+    }
+    x -= step;
+    if (std::abs(step) <= 1e-16 * std::abs(x)) break;
+  }
+  return std::copysign(x, y);
+}
+
+/// The digamma function: NaN at the poles (0, -1, ...) and at -inf, as XLA; the
+/// reflection formula for negative x, the recurrence up to x >= 10, then the
+/// asymptotic series (truncation error below 1e-16).
+inline double digamma(double x) {
+  constexpr double pi = std::numbers::pi;
+  if (std::isnan(x) || x == -std::numeric_limits<double>::infinity()) return std::numeric_limits<double>::quiet_NaN();
+  if (x == std::numeric_limits<double>::infinity()) return x;
+  double result = 0;
+  if (x <= 0) {
+    if (x == std::floor(x)) return std::numeric_limits<double>::quiet_NaN();
+    result = -pi / std::tan(pi * (x - std::floor(x)));  // psi(x) = psi(1 - x) - pi / tan(pi x)
+    x = 1 - x;
+  }
+  for (; x < 10; x += 1) result -= 1 / x;
+  const double f = 1 / (x * x);
+  double series = -1.0 / 12;  // Bernoulli terms B_2k / (2k x^2k), innermost first
+  for (double c : {691.0 / 32760, -1.0 / 132, 1.0 / 240, -1.0 / 252, 1.0 / 120, -1.0 / 12}) series = c + f * series;
+  return result + std::log(x) - 0.5 / x + f * series;
+}
+
+}  // namespace ew
+
+/// Calls Op::apply with the operand dtype when the op asks for it.
 template <class Op, class P, class... C> auto apply_op(const P& p, dtype d, C... xs) {
   if constexpr (requires { Op::apply(xs..., p, d); }) return Op::apply(xs..., p, d);
   else return Op::apply(xs..., p);
 }
 
-/// A unary elementwise primitive from an op struct with `name`, `domain` (a
-/// dtype_set), `params`, and `template <class C> static C apply(C x, const params&)`
-/// where C is a compute type (see backend/reference/compute.hpp); optionally
-/// `static dtype result_dtype(dtype)` when the result dtype differs (is_finite).
+/// Op::result_dtype(d) when the op has one (comparisons, is_finite: bool), else d.
+template <class Op> dtype op_result_dtype(dtype d) {
+  if constexpr (requires { Op::result_dtype(d); }) return Op::result_dtype(d);
+  else return d;
+}
+
+// ===========================================================================
+// Unary and binary primitives from op structs
+
+/// A unary elementwise primitive from an op struct with `name`, `domain` (a dtype_set),
+/// `params`, and `apply(C x, const params&[, dtype])` for the compute types C of its
+/// domain; optionally `result_dtype(dtype)` and `check(const aval&, const params&)`
+/// (extra validation, e.g. integer_pow's exponent).
 template <class Op> class unary_primitive final : public primitive_of<typename Op::params> {
  public:
   using params = typename Op::params;
   constexpr unary_primitive() : primitive_of<params>(Op::name) {}
 
-  static dtype result_dtype(dtype in) {
-    if constexpr (requires { Op::result_dtype(in); }) return Op::result_dtype(in);
-    else return in;
-  }
-
-  std::vector<aval> shape_rule(std::span<const aval> in, const params&) const override {
+  std::vector<aval> shape_rule(std::span<const aval> in, const params& p) const override {
     check_arity(Op::name, in.size(), 1);
     check_dtype(Op::name, in[0].dtype, Op::domain);
-    return {aval{in[0].shape, result_dtype(in[0].dtype), in[0].weak_type}};
+    if constexpr (requires { Op::check(in[0], p); }) Op::check(in[0], p);
+    return {aval{in[0].shape, op_result_dtype<Op>(in[0].dtype), in[0].weak_type}};
   }
 
   std::vector<array> eval(std::span<const array> in, const params& p) const override {
     const array& x = in[0];
+    const dtype d = x.dtype();
     std::vector<array> out;
-    reference::visit_compute<Op::domain>(x.dtype(), [&](auto tag) {
+    reference::visit_compute<Op::domain>(d, [&](auto tag) {
       using C = decltype(tag);
-      std::vector<C> xs = reference::load<C>(x);
-      using R = decltype(apply_op<Op>(p, x.dtype(), C{}));
-      std::vector<R> rs(xs.size());
-      for (std::size_t i = 0; i < xs.size(); ++i) rs[i] = apply_op<Op>(p, x.dtype(), xs[i]);
-      out.push_back(reference::store(rs, x.shape(), result_dtype(x.dtype()), x.weak_type()));
+      auto rs = ew::map(static_cast<std::size_t>(x.size()), [&](C v) { return apply_op<Op>(p, d, v); },
+                        reference::load<C>(x));
+      out.push_back(reference::store(rs, x.shape(), op_result_dtype<Op>(d), x.weak_type()));
     });
     return out;
   }
 };
 
 /// A binary elementwise primitive from an op struct with `name`, `domain`, `params`,
-/// `template <class C> static R apply(C x, C y, const params&)`, R being C for
-/// arithmetic and bool for comparisons (which also give `result_dtype`).
+/// `apply(C x, C y, const params&[, dtype])` returning C (arithmetic) or bool
+/// (comparisons, which also give `result_dtype`).
 template <class Op> class binary_primitive final : public primitive_of<typename Op::params> {
  public:
   using params = typename Op::params;
   constexpr binary_primitive() : primitive_of<params>(Op::name) {}
 
-  static dtype result_dtype(dtype in) {
-    if constexpr (requires { Op::result_dtype(in); }) return Op::result_dtype(in);
-    else return in;
-  }
-
   std::vector<aval> shape_rule(std::span<const aval> in, const params&) const override {
     check_arity(Op::name, in.size(), 2);
+    for (auto& a : in) check_dtype(Op::name, a.dtype, Op::domain);
     dtype d = common_dtype(Op::name, in);
-    check_dtype(Op::name, d, Op::domain);
-    return {aval{elementwise_shape(Op::name, in), result_dtype(d), all_weak(in)}};
+    return {aval{elementwise_shape(Op::name, in), op_result_dtype<Op>(d), all_weak(in)}};
   }
 
   std::vector<array> eval(std::span<const array> in, const params& p) const override {
-    const array &x = in[0], &y = in[1];
     std::vector<aval> avs = avals_of(in);
-    shape_t shape = elementwise_shape(Op::name, avs);
-    std::int64_t n = shape_size(shape);
+    const shape_t shape = elementwise_shape(Op::name, avs);
+    const dtype d = in[0].dtype();
     std::vector<array> out;
-    reference::visit_compute<Op::domain>(x.dtype(), [&](auto tag) {
+    reference::visit_compute<Op::domain>(d, [&](auto tag) {
       using C = decltype(tag);
-      std::vector<C> xs = reference::load<C>(x), ys = reference::load<C>(y);
-      // A 0-d operand broadcasts: stride 0.
-      const std::size_t sx = x.ndim() == 0 ? 0 : 1, sy = y.ndim() == 0 ? 0 : 1;
-      using R = decltype(apply_op<Op>(p, x.dtype(), C{}, C{}));
-      std::vector<R> rs(static_cast<std::size_t>(n));
-      for (std::size_t i = 0; i < rs.size(); ++i) rs[i] = apply_op<Op>(p, x.dtype(), xs[i * sx], ys[i * sy]);
-      out.push_back(reference::store(rs, shape, result_dtype(x.dtype()), all_weak(avs)));
+      auto rs = ew::map(static_cast<std::size_t>(shape_size(shape)), [&](C x, C y) { return apply_op<Op>(p, d, x, y); },
+                        ew::load<C>(in[0], shape), ew::load<C>(in[1], shape));
+      out.push_back(reference::store(rs, shape, op_result_dtype<Op>(d), all_weak(avs)));
     });
     return out;
   }
 };
 
-// ---------------------------------------------------------------------------
-// The ops. One struct each; the primitive instance follows it.
+/// The one instance of a primitive class (see the accessors below).
+template <class P> const P& instance() {
+  static const P p;
+  return p;
+}
+
+// ===========================================================================
+// Unary ops
+
+/// Base of the float-only ops without params.
+struct float_op {
+  static constexpr dtype_set domain = float_types;
+  using params = no_params;
+};
 
 struct neg_op {
   static constexpr std::string_view name = "neg";
   static constexpr dtype_set domain = numeric_types;
   using params = no_params;
   template <class C> static C apply(C x, const params&) {
-    if constexpr (std::is_integral_v<C>) return static_cast<C>(std::uint64_t(0) - static_cast<std::uint64_t>(x));  // wraps
+    if constexpr (std::is_integral_v<C>) return ew::wrap_sub(C{0}, x);
     else return -x;
   }
 };
-inline const unary_primitive<neg_op>& neg_p() { static const unary_primitive<neg_op> p; return p; }
+inline const unary_primitive<neg_op>& neg_p() { return instance<unary_primitive<neg_op>>(); }
 
-struct exp_op {
-  static constexpr std::string_view name = "exp";
-  static constexpr dtype_set domain = float_types;
+struct sign_op {
+  static constexpr std::string_view name = "sign";
+  static constexpr dtype_set domain = numeric_types;
   using params = no_params;
-  template <class C> static C apply(C x, const params&) { return std::exp(x); }
+  template <class C> static C apply(C x, const params&) {
+    if constexpr (std::is_floating_point_v<C>) return std::isnan(x) || x == 0 ? x : std::copysign(1.0, x);
+    else return static_cast<C>((x > 0) - (x < 0));
+  }
 };
-inline const unary_primitive<exp_op>& exp_p() { static const unary_primitive<exp_op> p; return p; }
+inline const unary_primitive<sign_op>& sign_p() { return instance<unary_primitive<sign_op>>(); }
+
+struct abs_op {
+  static constexpr std::string_view name = "abs";
+  static constexpr dtype_set domain = signed_types;
+  using params = no_params;
+  template <class C> static C apply(C x, const params&) {
+    if constexpr (std::is_integral_v<C>) return x < 0 ? ew::wrap_sub(C{0}, x) : x;  // abs(INT_MIN) wraps
+    else return std::abs(x);
+  }
+};
+inline const unary_primitive<abs_op>& abs_p() { return instance<unary_primitive<abs_op>>(); }
+
+struct square_op {
+  static constexpr std::string_view name = "square";
+  static constexpr dtype_set domain = numeric_types;
+  using params = no_params;
+  template <class C> static C apply(C x, const params&) {
+    if constexpr (std::is_integral_v<C>) return ew::wrap_mul(x, x);
+    else return x * x;
+  }
+};
+inline const unary_primitive<square_op>& square_p() { return instance<unary_primitive<square_op>>(); }
+
+struct floor_op : float_op {
+  static constexpr std::string_view name = "floor";
+  static double apply(double x, const params&) { return std::floor(x); }
+};
+inline const unary_primitive<floor_op>& floor_p() { return instance<unary_primitive<floor_op>>(); }
+
+struct ceil_op : float_op {
+  static constexpr std::string_view name = "ceil";
+  static double apply(double x, const params&) { return std::ceil(x); }
+};
+inline const unary_primitive<ceil_op>& ceil_p() { return instance<unary_primitive<ceil_op>>(); }
+
+struct is_finite_op : float_op {
+  static constexpr std::string_view name = "is_finite";
+  static dtype result_dtype(dtype) { return bool_; }
+  static bool apply(double x, const params&) { return std::isfinite(x); }
+};
+inline const unary_primitive<is_finite_op>& is_finite_p() { return instance<unary_primitive<is_finite_op>>(); }
+
+/// round's param: prints as JAX's RoundingMethod enum, i.e. as 0 or 1.
+struct round_params {
+  lax::rounding_method rounding_method = lax::rounding_method::away_from_zero;
+  bool operator==(const round_params&) const = default;
+  template <class F> void fields(F&& f) const { f("rounding_method", static_cast<int>(rounding_method)); }
+};
+struct round_op {
+  static constexpr std::string_view name = "round";
+  static constexpr dtype_set domain = float_types;
+  using params = round_params;
+  static double apply(double x, const params& p) {
+    return p.rounding_method == lax::rounding_method::to_nearest_even ? ew::round_half_even(x) : std::round(x);
+  }
+};
+inline const unary_primitive<round_op>& round_p() { return instance<unary_primitive<round_op>>(); }
+
+struct integer_pow_params {
+  std::int64_t y = 0;
+  bool operator==(const integer_pow_params&) const = default;
+  template <class F> void fields(F&& f) const { f("y", y); }
+};
+/// x^y by repeated squaring, as XLA: for floats every product is rounded to x's dtype,
+/// and a negative y takes the reciprocal of x^|y| (so x^-2 is 0 where x*x overflows).
+struct integer_pow_op {
+  static constexpr std::string_view name = "integer_pow";
+  static constexpr dtype_set domain = numeric_types;
+  using params = integer_pow_params;
+  static void check(const aval& x, const params& p) {
+    if (p.y < 0 && x.dtype.is_integer()) {
+      detail::raise<type_error>(name, "integers cannot be raised to negative powers, got integer_pow({}, {})", x.str(),
+                                p.y);
+    }
+  }
+  template <class C> static C apply(C x, const params& p, dtype d) {
+    auto mul = [&](C a, C b) -> C {
+      if constexpr (std::is_integral_v<C>) return ew::wrap_mul(a, b);
+      else return ew::round_to(a * b, d);
+    };
+    if (p.y == 0) return C{1};
+    std::uint64_t n = p.y < 0 ? std::uint64_t{0} - static_cast<std::uint64_t>(p.y) : static_cast<std::uint64_t>(p.y);
+    C acc{};
+    bool have = false;
+    while (n > 0) {
+      if (n & 1) {
+        acc = have ? mul(acc, x) : x;
+        have = true;
+      }
+      n >>= 1;
+      if (n > 0) x = mul(x, x);
+    }
+    if constexpr (std::is_floating_point_v<C>) {
+      if (p.y < 0) acc = ew::round_to(1 / acc, d);
+    }
+    return acc;
+  }
+};
+inline const unary_primitive<integer_pow_op>& integer_pow_p() { return instance<unary_primitive<integer_pow_op>>(); }
+
+/// 2^x as JAX lowers it: exp(log(2) * x), the constant and the product rounded to x's dtype.
+struct exp2_op : float_op {
+  static constexpr std::string_view name = "exp2";
+  static double apply(double x, const params&, dtype d) {
+    return std::exp(ew::round_to(ew::round_to(std::numbers::ln2, d) * x, d));
+  }
+};
+inline const unary_primitive<exp2_op>& exp2_p() { return instance<unary_primitive<exp2_op>>(); }
+
+// Transcendental functions: one libm call (or a helper of ew::) each.
+#define XJAX_FLOAT_UNARY_OP(NAME, EXPR)                                                                   \
+  struct NAME##_op : float_op {                                                                        \
+    static constexpr std::string_view name = #NAME;                                                       \
+    static double apply(double x, const params&) { return EXPR; }                                         \
+  };                                                                                                      \
+  inline const unary_primitive<NAME##_op>& NAME##_p() { return instance<unary_primitive<NAME##_op>>(); }
+
+XJAX_FLOAT_UNARY_OP(exp, std::exp(x))
+XJAX_FLOAT_UNARY_OP(expm1, std::expm1(x))
+XJAX_FLOAT_UNARY_OP(log, std::log(x))
+XJAX_FLOAT_UNARY_OP(log1p, std::log1p(x))
+XJAX_FLOAT_UNARY_OP(sqrt, std::sqrt(x))
+XJAX_FLOAT_UNARY_OP(rsqrt, 1 / std::sqrt(x))
+XJAX_FLOAT_UNARY_OP(cbrt, std::cbrt(x))
+XJAX_FLOAT_UNARY_OP(sin, std::sin(x))
+XJAX_FLOAT_UNARY_OP(cos, std::cos(x))
+XJAX_FLOAT_UNARY_OP(tan, std::tan(x))
+XJAX_FLOAT_UNARY_OP(asin, std::asin(x))
+XJAX_FLOAT_UNARY_OP(acos, std::acos(x))
+XJAX_FLOAT_UNARY_OP(atan, std::atan(x))
+XJAX_FLOAT_UNARY_OP(sinh, std::sinh(x))
+XJAX_FLOAT_UNARY_OP(cosh, std::cosh(x))
+XJAX_FLOAT_UNARY_OP(tanh, std::tanh(x))
+XJAX_FLOAT_UNARY_OP(asinh, std::asinh(x))
+XJAX_FLOAT_UNARY_OP(acosh, std::acosh(x))
+XJAX_FLOAT_UNARY_OP(atanh, std::atanh(x))
+XJAX_FLOAT_UNARY_OP(logistic, x >= 0 ? 1 / (1 + std::exp(-x)) : std::exp(x) / (1 + std::exp(x)))
+XJAX_FLOAT_UNARY_OP(erf, std::erf(x))
+XJAX_FLOAT_UNARY_OP(erf_inv, ew::erf_inv(x))
+XJAX_FLOAT_UNARY_OP(lgamma, std::lgamma(x))
+XJAX_FLOAT_UNARY_OP(digamma, ew::digamma(x))
+#undef XJAX_FLOAT_UNARY_OP
+
+struct not_op {
+  static constexpr std::string_view name = "not";
+  static constexpr dtype_set domain = int_or_bool_types;
+  using params = no_params;
+  template <class C> static C apply(C x, const params&) {
+    if constexpr (std::is_same_v<C, bool>) return !x;
+    else return static_cast<C>(~x);  // narrowing to the dtype keeps its bits
+  }
+};
+inline const unary_primitive<not_op>& not_p() { return instance<unary_primitive<not_op>>(); }
+
+struct population_count_op {
+  static constexpr std::string_view name = "population_count";
+  static constexpr dtype_set domain = int_types;
+  using params = no_params;
+  template <class C> static C apply(C x, const params&, dtype d) {
+    return static_cast<C>(std::popcount(ew::low_bits(static_cast<std::uint64_t>(x), reference::bit_width(d))));
+  }
+};
+inline const unary_primitive<population_count_op>& population_count_p() {
+  return instance<unary_primitive<population_count_op>>();
+}
+
+// ===========================================================================
+// Binary ops
 
 struct add_op {
   static constexpr std::string_view name = "add";
   static constexpr dtype_set domain = numeric_types;
   using params = no_params;
   template <class C> static C apply(C x, C y, const params&) {
-    if constexpr (std::is_integral_v<C>) {  // wrap around without signed-overflow UB
-      return static_cast<C>(static_cast<std::uint64_t>(x) + static_cast<std::uint64_t>(y));
-    } else {
-      return x + y;
-    }
+    if constexpr (std::is_integral_v<C>) return ew::wrap_add(x, y);
+    else return x + y;
   }
 };
-inline const binary_primitive<add_op>& add_p() { static const binary_primitive<add_op> p; return p; }
+inline const binary_primitive<add_op>& add_p() { return instance<binary_primitive<add_op>>(); }
+
+struct sub_op {
+  static constexpr std::string_view name = "sub";
+  static constexpr dtype_set domain = numeric_types;
+  using params = no_params;
+  template <class C> static C apply(C x, C y, const params&) {
+    if constexpr (std::is_integral_v<C>) return ew::wrap_sub(x, y);
+    else return x - y;
+  }
+};
+inline const binary_primitive<sub_op>& sub_p() { return instance<binary_primitive<sub_op>>(); }
 
 struct mul_op {
   static constexpr std::string_view name = "mul";
   static constexpr dtype_set domain = numeric_types;
   using params = no_params;
   template <class C> static C apply(C x, C y, const params&) {
-    if constexpr (std::is_integral_v<C>) {
-      return static_cast<C>(static_cast<std::uint64_t>(x) * static_cast<std::uint64_t>(y));
+    if constexpr (std::is_integral_v<C>) return ew::wrap_mul(x, y);
+    else return x * y;
+  }
+};
+inline const binary_primitive<mul_op>& mul_p() { return instance<binary_primitive<mul_op>>(); }
+
+/// Integer division rounds toward zero; x / 0 is -1 (signed) or all ones (unsigned),
+/// INT_MIN / -1 is INT_MIN (XLA's CPU semantics).
+struct div_op {
+  static constexpr std::string_view name = "div";
+  static constexpr dtype_set domain = numeric_types;
+  using params = no_params;
+  template <class C> static C apply(C x, C y, const params&) {
+    if constexpr (std::is_floating_point_v<C>) {
+      return x / y;
     } else {
-      return x * y;
+      if (y == 0) return static_cast<C>(~C{0});  // -1, or the all-ones value narrowed to the dtype
+      if constexpr (std::is_signed_v<C>) {
+        if (y == -1) return ew::wrap_sub(C{0}, x);  // INT_MIN / -1 wraps to INT_MIN (in every width)
+      }
+      return x / y;
     }
   }
 };
-inline const binary_primitive<mul_op>& mul_p() { static const binary_primitive<mul_op> p; return p; }
+inline const binary_primitive<div_op>& div_p() { return instance<binary_primitive<div_op>>(); }
 
-struct lt_op {
-  static constexpr std::string_view name = "lt";
+/// The remainder of div: the sign of x (C's fmod and %); x % 0 is x, INT_MIN % -1 is 0.
+struct rem_op {
+  static constexpr std::string_view name = "rem";
+  static constexpr dtype_set domain = numeric_types;
+  using params = no_params;
+  template <class C> static C apply(C x, C y, const params&) {
+    if constexpr (std::is_floating_point_v<C>) {
+      return std::fmod(x, y);
+    } else {
+      if (y == 0) return x;
+      if constexpr (std::is_signed_v<C>) {
+        if (y == -1) return 0;
+      }
+      return x % y;
+    }
+  }
+};
+inline const binary_primitive<rem_op>& rem_p() { return instance<binary_primitive<rem_op>>(); }
+
+/// max and min propagate NaN; between -0.0 and 0.0, max picks 0.0 and min -0.0.
+struct max_op {
+  static constexpr std::string_view name = "max";
   static constexpr dtype_set domain = all_types;
   using params = no_params;
-  static dtype result_dtype(dtype) { return bool_; }
-  template <class C> static bool apply(C x, C y, const params&) { return x < y; }
+  template <class C> static C apply(C x, C y, const params&) {
+    if constexpr (std::is_floating_point_v<C>) {
+      if (std::isnan(x) || std::isnan(y)) return std::numeric_limits<double>::quiet_NaN();
+      if (x == y) return std::signbit(x) ? y : x;
+    }
+    return x < y ? y : x;
+  }
 };
-inline const binary_primitive<lt_op>& lt_p() { static const binary_primitive<lt_op> p; return p; }
+inline const binary_primitive<max_op>& max_p() { return instance<binary_primitive<max_op>>(); }
+
+struct min_op {
+  static constexpr std::string_view name = "min";
+  static constexpr dtype_set domain = all_types;
+  using params = no_params;
+  template <class C> static C apply(C x, C y, const params&) {
+    if constexpr (std::is_floating_point_v<C>) {
+      if (std::isnan(x) || std::isnan(y)) return std::numeric_limits<double>::quiet_NaN();
+      if (x == y) return std::signbit(x) ? x : y;
+    }
+    return y < x ? y : x;
+  }
+};
+inline const binary_primitive<min_op>& min_p() { return instance<binary_primitive<min_op>>(); }
+
+struct atan2_op : float_op {
+  static constexpr std::string_view name = "atan2";
+  static double apply(double x, double y, const params&) { return std::atan2(x, y); }
+};
+inline const binary_primitive<atan2_op>& atan2_p() { return instance<binary_primitive<atan2_op>>(); }
+
+struct nextafter_op : float_op {
+  static constexpr std::string_view name = "nextafter";
+  static double apply(double x, double y, const params&, dtype d) { return ew::next_after(x, y, d); }
+};
+inline const binary_primitive<nextafter_op>& nextafter_p() { return instance<binary_primitive<nextafter_op>>(); }
+
+// Bitwise ops: logical on bool.
+struct and_op {
+  static constexpr std::string_view name = "and";
+  static constexpr dtype_set domain = int_or_bool_types;
+  using params = no_params;
+  template <class C> static C apply(C x, C y, const params&) { return static_cast<C>(x & y); }
+};
+inline const binary_primitive<and_op>& and_p() { return instance<binary_primitive<and_op>>(); }
+
+struct or_op {
+  static constexpr std::string_view name = "or";
+  static constexpr dtype_set domain = int_or_bool_types;
+  using params = no_params;
+  template <class C> static C apply(C x, C y, const params&) { return static_cast<C>(x | y); }
+};
+inline const binary_primitive<or_op>& or_p() { return instance<binary_primitive<or_op>>(); }
+
+struct xor_op {
+  static constexpr std::string_view name = "xor";
+  static constexpr dtype_set domain = int_or_bool_types;
+  using params = no_params;
+  template <class C> static C apply(C x, C y, const params&) { return static_cast<C>(x ^ y); }
+};
+inline const binary_primitive<xor_op>& xor_p() { return instance<binary_primitive<xor_op>>(); }
+
+/// Shifts act on the bits of the dtype's width; the amount is read as unsigned, and
+/// amounts >= the width give 0 (shift_right_arithmetic: the sign bit repeated).
+struct shift_base {
+  static constexpr dtype_set domain = int_types;
+  using params = no_params;
+  /// The shift amount, or -1 when it is out of range for dtype d.
+  template <class C> static int amount(C s, dtype d) {
+    std::uint64_t u = ew::low_bits(static_cast<std::uint64_t>(s), reference::bit_width(d));
+    return u < static_cast<std::uint64_t>(reference::bit_width(d)) ? static_cast<int>(u) : -1;
+  }
+};
+struct shift_left_op : shift_base {
+  static constexpr std::string_view name = "shift_left";
+  template <class C> static C apply(C x, C s, const params&, dtype d) {
+    int n = amount(s, d);
+    return n < 0 ? C{0} : static_cast<C>(static_cast<std::uint64_t>(x) << n);
+  }
+};
+inline const binary_primitive<shift_left_op>& shift_left_p() { return instance<binary_primitive<shift_left_op>>(); }
+
+struct shift_right_logical_op : shift_base {
+  static constexpr std::string_view name = "shift_right_logical";
+  template <class C> static C apply(C x, C s, const params&, dtype d) {
+    int n = amount(s, d);
+    return n < 0 ? C{0} : static_cast<C>(ew::low_bits(static_cast<std::uint64_t>(x), reference::bit_width(d)) >> n);
+  }
+};
+inline const binary_primitive<shift_right_logical_op>& shift_right_logical_p() {
+  return instance<binary_primitive<shift_right_logical_op>>();
+}
+
+struct shift_right_arithmetic_op : shift_base {
+  static constexpr std::string_view name = "shift_right_arithmetic";
+  template <class C> static C apply(C x, C s, const params&, dtype d) {
+    const int bits = reference::bit_width(d);
+    int n = amount(s, d);
+    if (n < 0) n = bits - 1;
+    // Sign-extend the dtype's bits to 64 (unsigned dtypes too: their top bit is the sign here).
+    std::int64_t v = static_cast<std::int64_t>(static_cast<std::uint64_t>(x) << (64 - bits)) >> (64 - bits);
+    return static_cast<C>(v >> n);
+  }
+};
+inline const binary_primitive<shift_right_arithmetic_op>& shift_right_arithmetic_p() {
+  return instance<binary_primitive<shift_right_arithmetic_op>>();
+}
+
+// Comparisons: bool results.
+#define XJAX_COMPARISON_OP(NAME, OPERATOR)                                                                 \
+  struct NAME##_op {                                                                                       \
+    static constexpr std::string_view name = #NAME;                                                        \
+    static constexpr dtype_set domain = all_types;                                                         \
+    using params = no_params;                                                                              \
+    static dtype result_dtype(dtype) { return bool_; }                                                     \
+    template <class C> static bool apply(C x, C y, const params&) { return x OPERATOR y; }                 \
+  };                                                                                                       \
+  inline const binary_primitive<NAME##_op>& NAME##_p() { return instance<binary_primitive<NAME##_op>>(); }
+
+XJAX_COMPARISON_OP(eq, ==)
+XJAX_COMPARISON_OP(ne, !=)
+XJAX_COMPARISON_OP(lt, <)
+XJAX_COMPARISON_OP(le, <=)
+XJAX_COMPARISON_OP(gt, >)
+XJAX_COMPARISON_OP(ge, >=)
+#undef XJAX_COMPARISON_OP
+
+// ===========================================================================
+// pow: float base, exponent of the base's dtype or of any integer dtype (converted
+// to the base's dtype first, as XLA lowers it).
+
+class pow_primitive final : public primitive_of<no_params> {
+ public:
+  constexpr pow_primitive() : primitive_of<no_params>("pow") {}
+
+  std::vector<aval> shape_rule(std::span<const aval> in, const no_params&) const override {
+    check_arity("pow", in.size(), 2);
+    const dtype x = in[0].dtype, y = in[1].dtype;
+    if (!x.is_floating()) {
+      detail::raise<type_error>("pow", "does not accept {} as the base (first operand); it accepts {}", x.name(),
+                                float_types.describe());
+    }
+    if (!(y.is_integer() || y == x)) {
+      detail::raise<type_error>("pow",
+                                "the exponent (second operand) must have the base's dtype or an integer dtype, got "
+                                "{} and {}",
+                                x.name(), y.name());
+    }
+    return {aval{elementwise_shape("pow", in), x, all_weak(in)}};
+  }
+
+  std::vector<array> eval(std::span<const array> in, const no_params&) const override {
+    std::vector<aval> avs = avals_of(in);
+    const shape_t shape = elementwise_shape("pow", avs);
+    const dtype d = in[0].dtype();
+    auto rs = ew::map(
+        static_cast<std::size_t>(shape_size(shape)),
+        [&](double x, double y) { return std::pow(x, ew::round_to(y, d)); }, ew::load<double>(in[0], shape),
+        ew::load<double>(in[1], shape));
+    return {reference::store(rs, shape, d, all_weak(avs))};
+  }
+};
+inline const pow_primitive& pow_p() { return instance<pow_primitive>(); }
+
+// ===========================================================================
+// select_n: cases[which], moving bytes (not instantiated per dtype).
+
+class select_n_primitive final : public primitive_of<no_params> {
+ public:
+  constexpr select_n_primitive() : primitive_of<no_params>("select_n") {}
+
+  std::vector<aval> shape_rule(std::span<const aval> in, const no_params&) const override {
+    if (in.size() < 2) {
+      detail::raise<value_error>("select_n", "requires `which` and at least one case, got {} operands", in.size());
+    }
+    const aval& which = in[0];
+    std::span<const aval> cases = in.subspan(1);
+    if (!(which.dtype.is_bool() || which.dtype.is_integer())) {
+      detail::raise<type_error>("select_n", "`which` must be bool or an integer dtype, got {}", which.dtype.name());
+    }
+    if (which.dtype.is_bool() && cases.size() > 2) {
+      detail::raise<value_error>("select_n", "a bool `which` selects between at most 2 cases, got {} cases",
+                                 cases.size());
+    }
+    dtype d = common_dtype("select_n", cases);
+    for (auto& c : cases) {
+      if (c.shape != cases[0].shape) {
+        detail::raise<shape_error>("select_n", "cases must have the same shapes, got {}", shapes_str(cases));
+      }
+    }
+    if (!which.shape.empty() && which.shape != cases[0].shape) {
+      detail::raise<shape_error>("select_n",
+                                 "`which` must be 0-d or have the cases' shape, got `which` shape {} and case shape {}",
+                                 shape_str(which.shape), shape_str(cases[0].shape));
+    }
+    return {aval{cases[0].shape, d, all_weak(cases)}};
+  }
+
+  std::vector<array> eval(std::span<const array> in, const no_params&) const override {
+    const array& which = in[0];
+    std::span<const array> cases = in.subspan(1);
+    const shape_t& shape = cases[0].shape();
+    const auto n = static_cast<std::size_t>(shape_size(shape));
+    // The case of each element: which, clamped to [0, number of cases - 1] as XLA's
+    // lowering (a binary search of `which < k` comparisons) gives.
+    std::vector<std::size_t> pick(n);
+    const auto last = cases.size() - 1;
+    reference::visit_compute<int_or_bool_types>(which.dtype(), [&](auto tag) {
+      using C = decltype(tag);
+      std::vector<C> w = ew::load<C>(which, shape);
+      for (std::size_t i = 0; i < n; ++i) {
+        const C v = w[i];
+        if (v <= C{0}) pick[i] = 0;
+        else pick[i] = static_cast<std::uint64_t>(v) >= last ? last : static_cast<std::size_t>(v);
+      }
+    });
+    array out = array::empty(shape, cases[0].dtype(), all_weak(avals_of(cases)));
+    const auto item = static_cast<std::size_t>(out.itemsize());
+    auto* dst = static_cast<std::byte*>(out.mutable_raw_data());
+    std::vector<const std::byte*> src;
+    for (auto& c : cases) src.push_back(static_cast<const std::byte*>(c.raw_data()));
+    for (std::size_t i = 0; i < n; ++i) std::memcpy(dst + i * item, src[pick[i]] + i * item, item);
+    return {out};
+  }
+};
+inline const select_n_primitive& select_n_p() { return instance<select_n_primitive>(); }
+
+// ===========================================================================
+// clamp(lo, x, hi) = min(max(x, lo), hi); lo and hi are 0-d or of x's shape.
+
+class clamp_primitive final : public primitive_of<no_params> {
+ public:
+  constexpr clamp_primitive() : primitive_of<no_params>("clamp") {}
+
+  std::vector<aval> shape_rule(std::span<const aval> in, const no_params&) const override {
+    check_arity("clamp", in.size(), 3);
+    const dtype d = common_dtype("clamp", in);
+    check_dtype("clamp", d, all_types);
+    const shape_t& x = in[1].shape;
+    for (int i : {0, 2}) {
+      if (!in[i].shape.empty() && in[i].shape != x) {
+        const char* what = i == 0 ? "min" : "max";
+        detail::raise<shape_error>("clamp",
+                                   "requires {0}.shape == operand.shape or {0}.shape == (), got {0}.shape={1}, "
+                                   "operand.shape={2}",
+                                   what, shape_str(in[i].shape), shape_str(x));
+      }
+    }
+    return {aval{x, d, all_weak(in)}};
+  }
+
+  std::vector<array> eval(std::span<const array> in, const no_params&) const override {
+    const shape_t& shape = in[1].shape();
+    const dtype d = in[1].dtype();
+    std::vector<array> out;
+    reference::visit_compute<all_types>(d, [&](auto tag) {
+      using C = decltype(tag);
+      auto rs = ew::map(
+          static_cast<std::size_t>(shape_size(shape)),
+          [](C lo, C x, C hi) { return min_op::apply(max_op::apply(x, lo, {}), hi, {}); }, ew::load<C>(in[0], shape),
+          ew::load<C>(in[1], shape), ew::load<C>(in[2], shape));
+      out.push_back(reference::store(rs, shape, d, all_weak(avals_of(in))));
+    });
+    return out;
+  }
+};
+inline const clamp_primitive& clamp_p() { return instance<clamp_primitive>(); }
+
+// ===========================================================================
+// convert_element_type: JAX also has a `sharding` param (None here, as we do not
+// model shardings), which its printer never shows.
+
+struct convert_element_type_params {
+  dtype new_dtype = float32;
+  bool weak_type = false;
+  bool operator==(const convert_element_type_params&) const = default;
+  template <class F> void fields(F&& f) const {
+    f("new_dtype", new_dtype);
+    f("weak_type", weak_type);
+  }
+};
+
+class convert_element_type_primitive final : public primitive_of<convert_element_type_params> {
+ public:
+  constexpr convert_element_type_primitive() : primitive_of<convert_element_type_params>("convert_element_type") {}
+
+  std::vector<aval> shape_rule(std::span<const aval> in, const convert_element_type_params& p) const override {
+    check_arity("convert_element_type", in.size(), 1);
+    return {aval{in[0].shape, p.new_dtype, p.weak_type}};
+  }
+
+  /// Widens to the operand's compute type and narrows to the new dtype with XLA's
+  /// conversions (detail::convert_scalar): float -> int saturates, NaN -> 0; 64-bit
+  /// values reach 16-bit floats through float32, as XLA's CPU backend converts.
+  std::vector<array> eval(std::span<const array> in, const convert_element_type_params& p) const override {
+    const array& x = in[0];
+    std::vector<array> out;
+    reference::visit_compute<all_types>(x.dtype(), [&](auto tag) {
+      using C = decltype(tag);
+      out.push_back(reference::store(reference::load<C>(x), x.shape(), p.new_dtype, p.weak_type));
+    });
+    return out;
+  }
+};
+inline const convert_element_type_primitive& convert_element_type_p() {
+  return instance<convert_element_type_primitive>();
+}
+
+// ===========================================================================
+// bitcast_convert_type: the same bytes, another dtype (zero-copy).
+
+struct bitcast_convert_type_params {
+  dtype new_dtype = float32;
+  bool operator==(const bitcast_convert_type_params&) const = default;
+  template <class F> void fields(F&& f) const { f("new_dtype", new_dtype); }
+};
+
+class bitcast_convert_type_primitive final : public primitive_of<bitcast_convert_type_params> {
+ public:
+  constexpr bitcast_convert_type_primitive() : primitive_of<bitcast_convert_type_params>("bitcast_convert_type") {}
+
+  std::vector<aval> shape_rule(std::span<const aval> in, const bitcast_convert_type_params& p) const override {
+    static constexpr std::string_view op = "bitcast_convert_type";
+    check_arity(op, in.size(), 1);
+    const aval& x = in[0];
+    const dtype d = p.new_dtype;
+    if ((x.dtype.is_bool() || d.is_bool()) && x.dtype != d) {
+      detail::raise<type_error>(op, "cannot convert {} to {}: bool converts only to bool (use convert_element_type)",
+                                x.dtype.name(), d.name());
+    }
+    const int from = x.dtype.itemsize(), to = d.itemsize();
+    shape_t shape = x.shape;
+    if (to < from) {
+      shape.push_back(from / to);
+    } else if (to > from) {
+      if (shape.empty() || shape.back() * from != to) {
+        detail::raise<shape_error>(op,
+                                   "converting {} to the wider {} requires a last dimension of size {} / {} = {}, got "
+                                   "shape {}",
+                                   x.dtype.name(), d.name(), to, from, to / from, shape_str(x.shape));
+      }
+      shape.pop_back();
+    }
+    return {aval{shape, d, false}};
+  }
+
+  std::vector<array> eval(std::span<const array> in, const bitcast_convert_type_params& p) const override {
+    aval out = shape_rule(avals_of(in), p)[0];
+    return {array::from_buffer(in[0].buffer_ptr(), out.shape, out.dtype)};  // buffers are immutable: share it
+  }
+};
+inline const bitcast_convert_type_primitive& bitcast_convert_type_p() {
+  return instance<bitcast_convert_type_primitive>();
+}
 
 }  // namespace xjax::prim
 
-// The lax functions (declared in lax/lax.hpp) bind the primitives above.
+// ===========================================================================
+// The lax functions (declared in lax/elementwise.hpp) bind the primitives above.
 namespace xjax::lax {
-XJAX_IMPL array neg(const array& x) { return prim::neg_p().bind1({x}); }
-XJAX_IMPL array exp(const array& x) { return prim::exp_p().bind1({x}); }
-XJAX_IMPL array add(const array& x, const array& y) { return prim::add_p().bind1({x, y}); }
-XJAX_IMPL array mul(const array& x, const array& y) { return prim::mul_p().bind1({x, y}); }
-XJAX_IMPL array lt(const array& x, const array& y) { return prim::lt_p().bind1({x, y}); }
+
+#define XJAX_LAX_UNARY(NAME, PRIM) \
+  XJAX_IMPL array NAME(const array& x) { return prim::PRIM().bind1({x}); }
+#define XJAX_LAX_BINARY(NAME, PRIM) \
+  XJAX_IMPL array NAME(const array& x, const array& y) { return prim::PRIM().bind1({x, y}); }
+
+XJAX_LAX_UNARY(neg, neg_p)
+XJAX_LAX_UNARY(sign, sign_p)
+XJAX_LAX_UNARY(abs, abs_p)
+XJAX_LAX_UNARY(square, square_p)
+XJAX_LAX_UNARY(floor, floor_p)
+XJAX_LAX_UNARY(ceil, ceil_p)
+XJAX_LAX_UNARY(is_finite, is_finite_p)
+XJAX_LAX_UNARY(exp, exp_p)
+XJAX_LAX_UNARY(exp2, exp2_p)
+XJAX_LAX_UNARY(expm1, expm1_p)
+XJAX_LAX_UNARY(log, log_p)
+XJAX_LAX_UNARY(log1p, log1p_p)
+XJAX_LAX_UNARY(sqrt, sqrt_p)
+XJAX_LAX_UNARY(rsqrt, rsqrt_p)
+XJAX_LAX_UNARY(cbrt, cbrt_p)
+XJAX_LAX_UNARY(sin, sin_p)
+XJAX_LAX_UNARY(cos, cos_p)
+XJAX_LAX_UNARY(tan, tan_p)
+XJAX_LAX_UNARY(asin, asin_p)
+XJAX_LAX_UNARY(acos, acos_p)
+XJAX_LAX_UNARY(atan, atan_p)
+XJAX_LAX_UNARY(sinh, sinh_p)
+XJAX_LAX_UNARY(cosh, cosh_p)
+XJAX_LAX_UNARY(tanh, tanh_p)
+XJAX_LAX_UNARY(asinh, asinh_p)
+XJAX_LAX_UNARY(acosh, acosh_p)
+XJAX_LAX_UNARY(atanh, atanh_p)
+XJAX_LAX_UNARY(logistic, logistic_p)
+XJAX_LAX_UNARY(erf, erf_p)
+XJAX_LAX_UNARY(erf_inv, erf_inv_p)
+XJAX_LAX_UNARY(lgamma, lgamma_p)
+XJAX_LAX_UNARY(digamma, digamma_p)
+XJAX_LAX_UNARY(bitwise_not, not_p)
+XJAX_LAX_UNARY(population_count, population_count_p)
+
+XJAX_LAX_BINARY(add, add_p)
+XJAX_LAX_BINARY(sub, sub_p)
+XJAX_LAX_BINARY(mul, mul_p)
+XJAX_LAX_BINARY(div, div_p)
+XJAX_LAX_BINARY(rem, rem_p)
+XJAX_LAX_BINARY(max, max_p)
+XJAX_LAX_BINARY(min, min_p)
+XJAX_LAX_BINARY(pow, pow_p)
+XJAX_LAX_BINARY(atan2, atan2_p)
+XJAX_LAX_BINARY(nextafter, nextafter_p)
+XJAX_LAX_BINARY(bitwise_and, and_p)
+XJAX_LAX_BINARY(bitwise_or, or_p)
+XJAX_LAX_BINARY(bitwise_xor, xor_p)
+XJAX_LAX_BINARY(shift_left, shift_left_p)
+XJAX_LAX_BINARY(shift_right_logical, shift_right_logical_p)
+XJAX_LAX_BINARY(shift_right_arithmetic, shift_right_arithmetic_p)
+XJAX_LAX_BINARY(eq, eq_p)
+XJAX_LAX_BINARY(ne, ne_p)
+XJAX_LAX_BINARY(lt, lt_p)
+XJAX_LAX_BINARY(le, le_p)
+XJAX_LAX_BINARY(gt, gt_p)
+XJAX_LAX_BINARY(ge, ge_p)
+
+#undef XJAX_LAX_UNARY
+#undef XJAX_LAX_BINARY
+
+XJAX_IMPL array round(const array& x, rounding_method method) { return prim::round_p().bind1({x}, {method}); }
+
+XJAX_IMPL array integer_pow(const array& x, std::int64_t y) { return prim::integer_pow_p().bind1({x}, {y}); }
+
+XJAX_IMPL array select_n(const array& which, const std::vector<array>& cases) {
+  std::vector<array> in{which};
+  in.insert(in.end(), cases.begin(), cases.end());
+  return prim::select_n_p().bind1(std::move(in));
+}
+
+XJAX_IMPL array select(const array& pred, const array& on_true, const array& on_false) {
+  return prim::select_n_p().bind1({pred, on_false, on_true});
+}
+
+XJAX_IMPL array clamp(const array& lo, const array& x, const array& hi) { return prim::clamp_p().bind1({lo, x, hi}); }
+
+XJAX_IMPL array convert_element_type(const array& x, dtype new_dtype, bool weak_type) {
+  if (x.dtype() == new_dtype && x.weak_type() == weak_type) return x;  // as JAX: no equation
+  return prim::convert_element_type_p().bind1({x}, {new_dtype, weak_type});
+}
+
+XJAX_IMPL array convert_element_type(const array& x, dtype new_dtype) {
+  return convert_element_type(x, new_dtype, false);
+}
+
+XJAX_IMPL array bitcast_convert_type(const array& x, dtype new_dtype) {
+  return prim::bitcast_convert_type_p().bind1({x}, {new_dtype});
+}
+
 }  // namespace xjax::lax
