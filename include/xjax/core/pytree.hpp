@@ -293,7 +293,10 @@ template <pytree T> T tree_unflatten(const treedef& def, std::span<const array> 
 /// Applies `f` to every leaf of `tree` (and the matching leaves of `rest`, which must
 /// have the same structure), returning a tree of the same type as `tree`.
 template <pytree T, class F, pytree... Ts> T tree_map(F&& f, const T& tree, const Ts&... rest) {
-  auto [leaves, def] = tree_flatten(tree);
+  // Not structured bindings: clang before 16 cannot capture them in the lambdas below.
+  std::pair<std::vector<array>, treedef> flat = tree_flatten(tree);
+  const std::vector<array>& leaves = flat.first;
+  const treedef& def = flat.second;
   std::vector<std::vector<array>> others;
   (
       [&](const auto& r) {
