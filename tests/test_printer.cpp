@@ -442,3 +442,203 @@ TEST_CASE("printer: operator<< writes the same text") {
   CHECK(os.str() == program("one_eqn").jaxpr);
   CHECK(os2.str() == os.str());
 }
+
+// ---------------------------------------------------------------------------
+// The acceptance set: whole programs mixing the families, closures and pytrees, as
+// gen_printer.py writes them with jax.lax (each step is named: C++ leaves the order in
+// which function arguments are evaluated unspecified, and the order of equations
+// follows it).
+
+namespace {
+
+const lax::dot_dimension_numbers matmul{.lhs_contracting = {1}, .rhs_contracting = {0}};
+const lax::gather_dimension_numbers rows_dnums{.offset_dims = {1}, .collapsed_slice_dims = {0}, .start_index_map = {0}};
+
+array softmax_rows(const array& x, std::int64_t n, std::int64_t m) {
+  array mx = lax::reduce_max(x, {1});
+  array shifted = lax::sub(x, lax::broadcast_in_dim(mx, {n, m}, {0}));
+  array e = lax::exp(shifted);
+  array s = lax::reduce_sum(e, {1});
+  array sb = lax::broadcast_in_dim(s, {n, m}, {0});
+  return lax::div(e, sb);
+}
+
+/// gen_printer.py's TABLE and W32.
+array table() {
+  std::vector<float> v;
+  for (int i = 0; i < 15; ++i) v.push_back(static_cast<float>(i / 4.0 - 1));
+  return f32s(v, {5, 3});
+}
+array w32() { return f32s({-2.5f, -1.5f, -0.5f, 0.5f, 1.5f, 2.5f}, {3, 2}); }
+
+}  // namespace
+
+TEST_CASE("acceptance: mlp layer over a struct of params") {
+  auto& in = ins("accept_mlp");
+  check_program(
+      "accept_mlp",
+      [](const linear& p, const array& x) {
+        array h = lax::dot_general(x, p.w, matmul);
+        array b = lax::broadcast_in_dim(p.b, {2, 3}, {1});
+        h = lax::add(h, b);
+        h = lax::max(h, 0.0);
+        return lax::reduce_sum(h, {1});
+      },
+      linear{in[0], in[1]}, in[2]);
+}
+
+TEST_CASE("acceptance: softmax") {
+  check_program("accept_softmax", [](const array& x) { return softmax_rows(x, 2, 5); }, ins("accept_softmax")[0]);
+}
+
+TEST_CASE("acceptance: transpose and reshape") {
+  check_program(
+      "accept_transpose_reshape",
+      [](const array& x) {
+        array y = lax::transpose(x, {2, 0, 1});
+        array z = lax::reshape(y, {4, 6});
+        array w = lax::mul(z, 0.5);
+        return std::make_tuple(lax::reshape(w, {24}), z);
+      },
+      ins("accept_transpose_reshape")[0]);
+}
+
+TEST_CASE("acceptance: embedding lookup (gather) over a closed-over table") {
+  const array t = table();
+  check_program(
+      "accept_embedding_closure",
+      [&](const array& idx) {
+        array rows = lax::gather(t, idx, rows_dnums, {1, 3}, {.mode = lax::gather_scatter_mode::promise_in_bounds});
+        return lax::reduce_sum(lax::tanh(rows), {0});
+      },
+      ins("accept_embedding_closure")[0]);
+}
+
+TEST_CASE("acceptance: batched matmul and a reduction") {
+  auto& in = ins("accept_batched_matmul");
+  check_program(
+      "accept_batched_matmul",
+      [](const array& a, const array& b) {
+        array c = lax::dot_general(a, b, {.lhs_contracting = {2}, .rhs_contracting = {1}, .lhs_batch = {0}, .rhs_batch = {0}});
+        return lax::reduce_max(c, {2});
+      },
+      in[0], in[1]);
+}
+
+TEST_CASE("acceptance: layer norm over a dict") {
+  auto& in = ins("accept_layernorm");  // leaves in key order: gamma, x
+  check_program(
+      "accept_layernorm",
+      [](const std::map<std::string, array>& d) {
+        const array& x = d.at("x");
+        const array& gamma = d.at("gamma");
+        array mean = lax::div(lax::reduce_sum(x, {1}), 4.0);
+        array xc = lax::sub(x, lax::broadcast_in_dim(mean, {3, 4}, {0}));
+        array sq = lax::mul(xc, xc);
+        array var = lax::div(lax::reduce_sum(sq, {1}), 4.0);
+        array inv = lax::rsqrt(lax::add(var, 1e-05));
+        array y = lax::mul(xc, lax::broadcast_in_dim(inv, {3, 4}, {0}));
+        array gb = lax::broadcast_in_dim(gamma, {3, 4}, {1});
+        return lax::mul(y, gb);
+      },
+      std::map<std::string, array>{{"gamma", in[0]}, {"x", in[1]}});
+}
+
+TEST_CASE("acceptance: attention") {
+  auto& in = ins("accept_attention");
+  check_program(
+      "accept_attention",
+      [](const array& q, const array& k, const array& v) {
+        array s = lax::dot_general(q, k, {.lhs_contracting = {1}, .rhs_contracting = {1}});
+        s = lax::mul(s, 0.35355339059327373);
+        array p = softmax_rows(s, 4, 6);
+        return lax::dot_general(p, v, matmul);
+      },
+      in[0], in[1], in[2]);
+}
+
+TEST_CASE("acceptance: mean squared error of a linear model, dict result") {
+  auto& in = ins("accept_mse_struct");
+  check_program(
+      "accept_mse_struct",
+      [](const linear& p, const array& x, const array& y) {
+        array xw = lax::dot_general(x, p.w, matmul);
+        array b = lax::broadcast_in_dim(p.b, {5, 1}, {1});
+        array pred = lax::add(xw, b);
+        array d = lax::sub(pred, y);
+        array sq = lax::mul(d, d);
+        array loss = lax::div(lax::reduce_sum(sq, {0, 1}), 5.0);
+        return std::map<std::string, array>{{"loss", loss}, {"pred", pred}};
+      },
+      linear{in[0], in[1]}, in[2], in[3]);
+}
+
+TEST_CASE("acceptance: a list argument and a closed-over weight") {
+  const array w = w32();
+  check_program(
+      "accept_list_closure",
+      [&](const std::vector<array>& xs) {
+        array s = lax::add(lax::add(xs[0], xs[1]), xs[2]);
+        array out = lax::dot_general(s, w, matmul);
+        return std::make_tuple(lax::transpose(out, {1, 0}), std::vector<array>{xs[2], xs[0]});
+      },
+      ins("accept_list_closure"));
+}
+
+TEST_CASE("acceptance: gather with clipped indices") {
+  auto& in = ins("accept_gather_clip");
+  check_program(
+      "accept_gather_clip",
+      [](const array& x, const array& idx) {
+        array g = lax::gather(x, idx, rows_dnums, {1, 4}, {.mode = lax::gather_scatter_mode::clip});
+        array m = lax::reduce_max(g, {0});
+        return std::make_tuple(lax::transpose(lax::reshape(g, {4, 3}), {1, 0}), m);
+      },
+      in[0], in[1]);
+}
+
+TEST_CASE("acceptance: conversions and integer arithmetic") {
+  check_program(
+      "accept_int_convert",
+      [](const array& x) {
+        array i = lax::convert_element_type(lax::mul(x, 10.0), xjax::int32);
+        array r = lax::reduce_sum(lax::mul(i, 3), {1});
+        array b = lax::lt(r, 0);
+        return std::make_tuple(r, b, lax::convert_element_type(b, xjax::float32));
+      },
+      ins("accept_int_convert")[0]);
+}
+
+TEST_CASE("acceptance: a long program") {
+  auto& in = ins("accept_long_program");
+  check_program(
+      "accept_long_program",
+      [](const array& x, const array& y, const array& z) {
+        array v = x;
+        for (int k = 0; k < 12; ++k) {
+          array t = lax::transpose(lax::reshape(v, {3, 2}), {1, 0});
+          if (k % 2 == 0) {
+            v = lax::add(t, y);
+          } else {
+            array zb = lax::broadcast_in_dim(z, {2, 3}, {1});
+            v = lax::mul(t, zb);
+          }
+          array mx = lax::broadcast_in_dim(lax::reduce_max(v, {1}), {2, 3}, {0});
+          v = lax::sub(v, mx);
+        }
+        return lax::reduce_sum(lax::exp(v), {0, 1});
+      },
+      in[0], in[1], in[2]);
+}
+
+TEST_CASE("acceptance: reductions, expand_dims and squeeze") {
+  check_program(
+      "accept_reductions_mixed",
+      [](const array& x) {
+        array a = lax::reduce_sum(x, {0, 2});
+        array b = lax::reduce_max(x, {1});
+        array c = lax::reduce_min(b, {0});
+        return std::make_tuple(a, b, c, lax::squeeze(lax::expand_dims(c, {0}), {0}));
+      },
+      ins("accept_reductions_mixed")[0]);
+}
