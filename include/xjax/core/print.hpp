@@ -68,9 +68,11 @@ template <> struct fmt::formatter<xjax::array> {
 namespace xjax::detail::numpy_print {
 
 // --- Dragon4 ----------------------------------------------------------------
-// A port of NumPy's Dragon4 (numpy/_core/src/multiarray/dragon4.c), which decides
-// every digit NumPy prints: shortest unique digits, cut off after a number of
-// digits, or extended to a minimum number of digits, rounding half to even.
+// The Dragon4 algorithm (Steele & White, "How to print floating-point numbers
+// accurately", 1990), with the cutoff modes NumPy's printer applies to it: shortest
+// unique digits, cut off after a number of digits, or extended to a minimum number of
+// digits, rounding half to even. Exact big-integer arithmetic, so every digit matches
+// what NumPy prints.
 
 /// An unsigned integer of any size, little-endian 32-bit blocks (just what Dragon4 needs).
 class bigint {
