@@ -174,13 +174,10 @@ TEST_CASE("dot_general errors") {
       {"[dot_general]", "contracting"});
 }
 
-TEST_CASE("dot_general: 256x256x256 in well under a second") {
+// Tests never assert timings: this one checks a larger product's values only.
+TEST_CASE("dot_general: a 256x256x256 product") {
   auto a = iota({256, 256}), b = iota({256, 256});
-  auto t0 = std::chrono::steady_clock::now();
   auto c = lax::dot_general(a, b, {.lhs_contracting = {1}, .rhs_contracting = {0}});
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  MESSAGE("256x256x256 float32 dot_general: " << seconds * 1e3 << " ms");
-  CHECK(seconds < 0.5);
   // Spot-check one element against a direct sum.
   auto av = a.to_vector<double>(), bv = b.to_vector<double>();
   double want = 0;

@@ -52,6 +52,23 @@ inline std::string jax_repr(const std::string& s) { return s; }
 inline std::string jax_repr(const std::vector<std::int64_t>& v) { return shape_str(v); }
 template <class T> std::string jax_repr(const std::optional<T>& v) { return v ? jax_repr(*v) : "None"; }
 
+struct jaxpr;  // ir/jaxpr.hpp
+
+/// A param that holds a jaxpr (scatter-add's update_jaxpr; control flow's branches
+/// later). The printer prints it inline, naming its variables in the enclosing
+/// jaxpr's context, as JAX does. Equal when it is the same jaxpr object.
+struct jaxpr_param {
+  std::shared_ptr<const jaxpr> value;  // null prints as None
+  bool operator==(const jaxpr_param& o) const { return value == o.value; }
+};
+
+/// One param as the printer sees it: its name, and its text or the jaxpr it holds.
+struct param_item {
+  std::string name;
+  std::string text;
+  std::shared_ptr<const jaxpr> sub_jaxpr;
+};
+
 namespace detail {
 inline void hash_combine(std::size_t& seed, std::size_t h) { seed ^= h + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2); }
 inline std::size_t param_hash(const std::string& s) { return std::hash<std::string>()(s); }
@@ -61,8 +78,8 @@ inline std::size_t param_hash(const std::string& s) { return std::hash<std::stri
 class params_base {
  public:
   virtual ~params_base() = default;
-  /// (name, repr) pairs in the order the struct lists them; the printer sorts them.
-  virtual std::vector<std::pair<std::string, std::string>> items() const = 0;
+  /// The params in the order the struct lists them; the printer sorts them.
+  virtual std::vector<param_item> items() const = 0;
   virtual bool equals(const params_base& other) const = 0;
   virtual std::size_t hash() const = 0;
   virtual const std::type_info& type() const = 0;
@@ -73,9 +90,15 @@ template <class P> class params_holder final : public params_base {
   explicit params_holder(P p) : m_value(std::move(p)) {}
   const P& value() const { return m_value; }
 
-  std::vector<std::pair<std::string, std::string>> items() const override {
-    std::vector<std::pair<std::string, std::string>> out;
-    m_value.fields([&](std::string_view name, const auto& v) { out.emplace_back(std::string(name), jax_repr(v)); });
+  std::vector<param_item> items() const override {
+    std::vector<param_item> out;
+    m_value.fields([&](std::string_view name, const auto& v) {
+      if constexpr (std::is_same_v<std::remove_cvref_t<decltype(v)>, jaxpr_param>) {
+        out.push_back({std::string(name), v.value ? "" : "None", v.value});
+      } else {
+        out.push_back({std::string(name), jax_repr(v), nullptr});
+      }
+    });
     return out;
   }
   bool equals(const params_base& other) const override {
@@ -85,9 +108,10 @@ template <class P> class params_holder final : public params_base {
     // Hash the printed form: one definition for every params struct, and params
     // that print the same are the same.
     std::size_t h = typeid(P).hash_code();
-    for (auto& [k, v] : items()) {
-      detail::hash_combine(h, detail::param_hash(k));
-      detail::hash_combine(h, detail::param_hash(v));
+    for (auto& item : items()) {
+      detail::hash_combine(h, detail::param_hash(item.name));
+      detail::hash_combine(h, detail::param_hash(item.text));
+      detail::hash_combine(h, std::hash<const void*>()(item.sub_jaxpr.get()));
     }
     return h;
   }

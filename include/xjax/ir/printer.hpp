@@ -326,13 +326,16 @@ XJAX_IMPL pp::doc jaxpr_printer::param_doc(const std::string& name, pp::doc valu
 
 XJAX_IMPL pp::doc jaxpr_printer::equation_doc(const equation& e) {
   pp::doc lhs = vars_doc(e.outputs, true);
-  auto items = e.params ? e.params->items() : std::vector<std::pair<std::string, std::string>>{};
-  std::sort(items.begin(), items.end(), [](auto& a, auto& b) { return a.first < b.first; });
+  auto items = e.params ? e.params->items() : std::vector<param_item>{};
+  std::sort(items.begin(), items.end(), [](auto& a, auto& b) { return a.name < b.name; });
   pp::doc params;
   if (!items.empty()) {
     // JAX's pp_kv_pairs: group([ nest(2, "[" brk("") k=v brk k=v ...) brk("") "]" ]).
     std::vector<pp::doc> kvs;
-    for (auto& [k, v] : items) kvs.push_back(param_doc(k, pp::text(v)));
+    for (auto& item : items) {
+      // A jaxpr param continues this printer's names (JAX's shared context).
+      kvs.push_back(param_doc(item.name, item.sub_jaxpr ? jaxpr_doc(*item.sub_jaxpr) : pp::text(item.text)));
+    }
     params = pp::group(pp::concat({pp::nest(2, pp::concat({pp::text("["), pp::brk(""), pp::join(pp::brk(), std::move(kvs))})),
                                    pp::brk(""), pp::text("]")}));
   }

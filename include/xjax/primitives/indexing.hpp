@@ -438,21 +438,13 @@ inline const gather_primitive& gather_p() { static const gather_primitive p; ret
 // ---------------------------------------------------------------------------
 // scatter, scatter-add
 
-/// scatter-add's update_jaxpr (the scalar `add` of the operand's dtype); scatter's is None.
-struct update_jaxpr_param {
-  std::shared_ptr<const xjax::jaxpr> jaxpr;  // one per dtype, shared: equal params hold the same pointer
-  bool operator==(const update_jaxpr_param&) const = default;
-};
-/// Printed on its own: JAX names its variables after the enclosing jaxpr's (e, f, g
-/// after a..d), which needs the printer's context (see the report of this change).
-inline std::string jax_repr(const update_jaxpr_param& u) { return u.jaxpr ? to_string(*u.jaxpr) : "None"; }
 
 struct scatter_params {
   lax::scatter_dimension_numbers dimension_numbers;
   bool indices_are_sorted = false;
   bool unique_indices = false;
   lax::gather_scatter_mode mode = lax::gather_scatter_mode::fill_or_drop;
-  update_jaxpr_param update_jaxpr;
+  jaxpr_param update_jaxpr;  // scatter-add: the scalar `add` of the dtype, one shared per dtype; scatter: None
   bool operator==(const scatter_params&) const = default;
   template <class F> void fields(F&& f) const {
     f("dimension_numbers", dimension_numbers);
