@@ -5,7 +5,6 @@
 // compares the values and the printed jaxpr with JAX's.
 #include <doctest/doctest.h>
 
-#include <chrono>
 #include <functional>
 #include <regex>
 #include <string>
