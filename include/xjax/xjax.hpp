@@ -19,6 +19,7 @@
 #include "xjax/ir/printer.hpp"
 #include "xjax/ir/trace.hpp"
 #include "xjax/lax/lax.hpp"
+#include "xjax/numpy/numpy.hpp"
 #include "xjax/transforms/make_jaxpr.hpp"
 
 #if XJAX_HAS_IMPL && !defined(XJAX_IMPL_CORE_ONLY)

@@ -22,6 +22,7 @@
 
 #include <fmt/core.h>
 
+#include "xjax/config.hpp"
 #include "xjax/core/dtype.hpp"
 #include "xjax/core/shape.hpp"
 
@@ -39,12 +40,19 @@ struct enum_name {
   bool operator==(const enum_name&) const = default;
 };
 
+namespace detail {
+/// Python's repr of a float: shortest round-trip digits, fixed notation for
+/// 1e-4 <= |x| < 1e16, else scientific with a two-digit exponent ("1e-07", "1e+16").
+/// Defined in ir/printer.hpp.
+XJAX_API std::string python_float_repr(double x);
+}  // namespace detail
+
 // jax_repr: the text JAX's pretty-printer writes for a param value.
 inline std::string jax_repr(none_t) { return "None"; }
 inline std::string jax_repr(bool b) { return b ? "True" : "False"; }
 inline std::string jax_repr(std::int64_t v) { return std::to_string(v); }
 inline std::string jax_repr(int v) { return std::to_string(v); }
-inline std::string jax_repr(double v) { return fmt::format("{}", v); }  // shortest round-trip, as Python
+inline std::string jax_repr(double v) { return detail::python_float_repr(v); }
 inline std::string jax_repr(dtype d) { return std::string(d.name()); }
 inline std::string jax_repr(enum_name e) { return std::string(e.text); }
 inline std::string jax_repr(const std::string& s) { return s; }

@@ -109,9 +109,6 @@ class jaxpr_printer {
 };
 
 namespace detail {
-/// Python's repr of a float: shortest round-trip digits, fixed notation for
-/// 1e-4 <= |x| < 1e16, else scientific with a two-digit exponent ("1e-07", "1e+16").
-XJAX_API std::string python_float_repr(double x);
 /// A literal's value as JAX prints it: `str(np.asarray(val).item())`.
 XJAX_API std::string literal_repr(const array& v);
 /// JAX's variable names: a..z, then ba, bb, ... (base 26 with 'a' as the zero digit).

@@ -97,6 +97,20 @@ class trace_scope {
   std::shared_ptr<trace_frame> m_frame;
 };
 
+/// Runs ops eagerly while it lives, even inside a trace: for the constants JAX folds
+/// at trace time (a Python scalar converted by dtype promotion). Only concrete arrays
+/// may be used inside; a tracer used there is an unrelated_tracer_error.
+class eager_scope {
+ public:
+  eager_scope() { m_saved.swap(detail::trace_stack()); }
+  ~eager_scope() { m_saved.swap(detail::trace_stack()); }
+  eager_scope(const eager_scope&) = delete;
+  eager_scope& operator=(const eager_scope&) = delete;
+
+ private:
+  std::vector<std::shared_ptr<trace_frame>> m_saved;
+};
+
 /// True while some trace is being recorded on this thread.
 inline bool tracing() { return !detail::trace_stack().empty(); }
 
