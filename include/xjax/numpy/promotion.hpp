@@ -59,7 +59,7 @@ XJAX_API array convert_to(const array& x, promoted_type t);
 #include "xjax/lax/elementwise.hpp"
 
 namespace xjax::numpy {
-namespace detail {
+namespace lattice {
 
 // Lattice nodes: the 13 dtypes (by dtype index), then the weak int and weak float.
 inline constexpr int weak_int_node = num_dtypes, weak_float_node = num_dtypes + 1, num_nodes = num_dtypes + 2;
@@ -136,11 +136,11 @@ inline promoted_type from_node(int n, bool weak, bool wide = false) {
   return {dtype(static_cast<dtype_id>(n)), weak && n != bool_.index()};
 }
 
-}  // namespace detail
+}  // namespace lattice
 
 XJAX_IMPL dtype promote_types(dtype a, dtype b) {
   const bool wide = a.itemsize() == 8 || b.itemsize() == 8;
-  return detail::from_node(detail::least_upper_bound(detail::bit(a) | detail::bit(b)), false, wide).dtype;
+  return lattice::from_node(lattice::least_upper_bound(lattice::bit(a) | lattice::bit(b)), false, wide).dtype;
 }
 
 XJAX_IMPL promoted_type result_type(std::span<const aval> operands) {
@@ -152,23 +152,23 @@ XJAX_IMPL promoted_type result_type(std::span<const aval> operands) {
     all_same = all_same && a.dtype == operands[0].dtype;
   }
   if (all_same && !all_weak) return {operands[0].dtype, false};
-  detail::node_set nodes = 0;
+  lattice::node_set nodes = 0;
   if (all_weak) {
     // JAX bounds the strong counterparts and makes the result weak (no weak int16).
     bool wide = false;
     for (auto& a : operands) {
-      nodes |= detail::bit(a.dtype);
+      nodes |= lattice::bit(a.dtype);
       wide = wide || a.dtype.itemsize() == 8;
     }
-    return detail::from_node(detail::least_upper_bound(nodes), true, wide);
+    return lattice::from_node(lattice::least_upper_bound(nodes), true, wide);
   }
   bool wide = false;
   for (auto& a : operands) {
-    nodes |= detail::bit(detail::node_of(a.dtype, a.weak_type));
+    nodes |= lattice::bit(lattice::node_of(a.dtype, a.weak_type));
     wide = wide || (!a.weak_type && a.dtype.itemsize() == 8);
   }
-  int n = detail::least_upper_bound(nodes);
-  return detail::from_node(n, n == detail::weak_int_node || n == detail::weak_float_node, wide);
+  int n = lattice::least_upper_bound(nodes);
+  return lattice::from_node(n, n == lattice::weak_int_node || n == lattice::weak_float_node, wide);
 }
 
 XJAX_IMPL array convert_to(const array& x, promoted_type t) {
