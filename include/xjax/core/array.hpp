@@ -26,6 +26,8 @@
 namespace xjax {
 
 class trace_frame;  // ir/trace.hpp
+class index;        // numpy/indexing.hpp: one entry of x(i, j, ...)
+class indexed_ref;  // numpy/indexing.hpp: what x.at(...) returns
 
 namespace detail {
 /// What an array handle points to. Immutable once made.
@@ -38,6 +40,10 @@ struct array_node {
   /// literal prints (as JAX prints a Python float, not its float32 rounding).
   std::optional<double> scalar_source;
 };
+
+/// The element types of nested-brace array literals (C++ numbers; not char).
+template <class T>
+concept list_scalar = std::is_arithmetic_v<T> && !std::is_same_v<T, char>;
 
 /// Converts one element between C++ element types with C++'s (and XLA's) rules.
 template <class To, class From> To convert_scalar(From v) {
@@ -81,6 +87,60 @@ class array {
   template <class T>
     requires std::is_arithmetic_v<T>
   array(T value, xjax::dtype d);
+
+  /// From nested braces of C++ numbers (jnp::array / jnp::asarray, `namespace jnp =
+  /// xjax::numpy`, where jnp::array is this type): `xjax::array({{1.0, 2.0}, {3.0, 4.0}})`.
+  /// As a Python list in JAX without x64, the dtype is strong float32 for floating
+  /// values, int32 for integers and bool for bools, or `d` when given. Up to 6 levels;
+  /// ragged or mixed-type lists do not compile.
+  template <class T, std::size_t N0>
+    requires detail::list_scalar<T>
+  explicit array(const T (&v)[N0], std::optional<xjax::dtype> d = {}) {
+    *this = from_list(&v[0], {N0}, d);
+  }
+  template <class T, std::size_t N0, std::size_t N1>
+    requires detail::list_scalar<T>
+  explicit array(const T (&v)[N0][N1], std::optional<xjax::dtype> d = {}) {
+    *this = from_list(&v[0][0], {N0, N1}, d);
+  }
+  template <class T, std::size_t N0, std::size_t N1, std::size_t N2>
+    requires detail::list_scalar<T>
+  explicit array(const T (&v)[N0][N1][N2], std::optional<xjax::dtype> d = {}) {
+    *this = from_list(&v[0][0][0], {N0, N1, N2}, d);
+  }
+  template <class T, std::size_t N0, std::size_t N1, std::size_t N2, std::size_t N3>
+    requires detail::list_scalar<T>
+  explicit array(const T (&v)[N0][N1][N2][N3], std::optional<xjax::dtype> d = {}) {
+    *this = from_list(&v[0][0][0][0], {N0, N1, N2, N3}, d);
+  }
+  template <class T, std::size_t N0, std::size_t N1, std::size_t N2, std::size_t N3, std::size_t N4>
+    requires detail::list_scalar<T>
+  explicit array(const T (&v)[N0][N1][N2][N3][N4], std::optional<xjax::dtype> d = {}) {
+    *this = from_list(&v[0][0][0][0][0], {N0, N1, N2, N3, N4}, d);
+  }
+  template <class T, std::size_t N0, std::size_t N1, std::size_t N2, std::size_t N3, std::size_t N4, std::size_t N5>
+    requires detail::list_scalar<T>
+  explicit array(const T (&v)[N0][N1][N2][N3][N4][N5], std::optional<xjax::dtype> d = {}) {
+    *this = from_list(&v[0][0][0][0][0][0], {N0, N1, N2, N3, N4, N5}, d);
+  }
+
+  /// Copies `data` into a new array of `shape` (default: 1-d) and of T's dtype, or `d`
+  /// (values converted), as jnp.array of a NumPy array: `xjax::array(v, {{2, 3}})`.
+  template <element_type T>
+  explicit array(const std::vector<T>& data, std::optional<shape_t> shape = {}, std::optional<xjax::dtype> d = {}) {
+    shape_t s = shape ? *shape : shape_t{static_cast<std::int64_t>(data.size())};
+    if (!d || *d == dtype_of<T>()) {
+      *this = from_vector(data, s);
+    } else {
+      if (static_cast<std::int64_t>(data.size()) != shape_size(s)) {
+        detail::raise<shape_error>("array", "{} values cannot fill an array of shape {} ({} elements)", data.size(),
+                                   shape_str(s), shape_size(s));
+      }
+      using S = std::conditional_t<std::is_same_v<T, bool>, unsigned char, T>;  // vector<bool> is packed
+      std::vector<S> copy(data.begin(), data.end());
+      *this = from_list(copy.data(), s, d);
+    }
+  }
 
   /// Copies `data` (row-major) into a new array of the given shape and T's dtype.
   template <element_type T> static array from_vector(const std::vector<T>& data, const shape_t& shape);
@@ -131,6 +191,24 @@ class array {
 
   const std::shared_ptr<buffer>& buffer_ptr() const { return node().buf; }
 
+  /// NumPy / jax.numpy indexing (`x[i, j]` in Python is `x(i, j)` here): integers,
+  /// xjax::slice, xjax::newaxis, xjax::ellipsis, integer arrays, concrete boolean masks.
+  /// Defined in numpy/indexing.hpp, which documents them.
+  array operator()(const index& i0) const;
+  array operator()(const index& i0, const index& i1) const;
+  array operator()(const index& i0, const index& i1, const index& i2) const;
+  array operator()(const index& i0, const index& i1, const index& i2, const index& i3) const;
+  array operator()(const index& i0, const index& i1, const index& i2, const index& i3, const index& i4) const;
+  array operator()(const index& i0, const index& i1, const index& i2, const index& i3, const index& i4,
+                   const index& i5) const;
+  array getitem(const std::vector<index>& indices) const;
+  /// Functional updates, as JAX's `x.at[i, j].set(v)`: `x.at(i, j).set(v)`.
+  indexed_ref at(const index& i0) const;
+  indexed_ref at(const index& i0, const index& i1) const;
+  indexed_ref at(const index& i0, const index& i1, const index& i2) const;
+  indexed_ref at(const index& i0, const index& i1, const index& i2, const index& i3) const;
+  indexed_ref at(const std::vector<index>& indices) const;
+
   /// The same array handle: identity, not value, comparison (JAX's `is`).
   bool is_same(const array& other) const { return m_node == other.m_node; }
   const detail::array_node* id() const { return m_node.get(); }
@@ -152,6 +230,18 @@ class array {
 
  private:
   void require_concrete(std::string_view what) const;  // defined in ir/trace.hpp
+  template <class T>
+  static array from_list(const T* values, const shape_t& shape, std::optional<xjax::dtype> d) {
+    xjax::dtype t = d ? *d : std::is_same_v<T, bool> ? bool_ : std::is_floating_point_v<T> ? float32 : int32;
+    array a = empty(shape, t);
+    visit_dtype(t, [&](auto tag) {
+      using U = decltype(tag);
+      U* p = static_cast<U*>(a.mutable_raw_data());
+      for (std::int64_t i = 0; i < a.size(); ++i) p[i] = detail::convert_scalar<U>(values[i]);
+    });
+    return a;
+  }
+
   std::shared_ptr<const detail::array_node> m_node;
 };
 
