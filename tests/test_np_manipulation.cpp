@@ -195,6 +195,7 @@ const std::map<std::string, op_fn>& manipulation_ops() {
          return jnp::pad(xs[0], jnp::pad_width(w), c.str("mode"));
        })},
       {"pad_cval", one([](C c, X xs) { return jnp::pad(xs[0], {{1, 2}, {0, 1}}, "constant", c.scalar("cval")); })},
+      {"pad_cvals", one([](C, X xs) { return jnp::pad(xs[0], 1, "constant", xs[1]); })},
       {"take", one([](C c, X xs) { return jnp::take(xs[0], xs[1], c.opt_int("axis"), c.str("mode")); })},
       {"take_along_axis", one([](C c, X xs) { return jnp::take_along_axis(xs[0], xs[1], c.opt_int("axis"), c.str("mode")); })},
       {"atleast_1d", one([](C, X xs) { return jnp::atleast_1d(xs[0]); })},
@@ -266,6 +267,7 @@ TEST_CASE("golden: flip, fliplr, flipud, roll, rot90") {
 TEST_CASE("golden: pad") {
   run("pad");
   run("pad_cval");
+  run("pad_cvals");
 }
 TEST_CASE("golden: take, take_along_axis") {
   run("take");
@@ -321,6 +323,7 @@ TEST_CASE("manipulation errors name the function and the offending shapes, axes 
   check_error<value_error>([&] { jnp::pad(z, {{1, 1}, {1, 1}, {1, 1}}); }, {"[pad]", "3", "(2, 3)"});
   check_error<value_error>([&] { jnp::pad(z, {1, 2, 3}); }, {"[pad]", "1 or 2 elements"});
   check_error<value_error>([&] { jnp::pad(jnp::zeros({0, 2}), 1, "wrap"); }, {"[pad]", "empty axis", "(0, 2)"});
+  check_error<value_error>([&] { jnp::pad(z, 1, "constant", jnp::ones({3, 2})); }, {"[pad]", "(3, 2)", "(2, 3)"});
   check_error<value_error>([&] { jnp::pad(z, 1, "mean"); }, {"[pad]", "'mean'"});
   check_error<xjax::not_implemented_error>([&] { jnp::take(jnp::zeros({3}), jnp::array({5}), 0, "raise"); },
                                            {"[take]", "'raise'"});

@@ -182,6 +182,11 @@ for d, cv in [("float32", "2.5"), ("int32", "7"), ("uint8", "3"), ("float16", "-
     v = float(cv) if "." in cv else int(cv)
     g.case(name("pad_cval", d, width="1,2,0,1", cval=cv), lambda x, v=v: jnp.pad(x, ((1, 2), (0, 1)), constant_values=v), data(d, (2, 2)))
 
+for d, shape, cshape in [("float32", (2, 2), (2, 2)), ("int32", (2, 3), (2,)), ("float32", (2, 2), (1, 2)), ("int8", (3,), (1, 2)),
+                         ("float16", (2, 2), (2, 1)), ("float32", (2, 2), ())]:
+    g.case(name("pad_cvals", f"{d}_{st(shape)}_{st(cshape)}"), lambda x, cv: jnp.pad(x, 1, constant_values=cv), data(d, shape),
+           data("float32", cshape))
+
 # take, take_along_axis
 for d, shape, idx, axis, mode in [
         ("float32", (5,), [0, 4, 2], 0, "fill"), ("float32", (5,), [-1, 5, 7, -6], 0, "fill"), ("int32", (5,), [-1, 5, 7, -6], 0, "clip"),
@@ -234,6 +239,7 @@ g.error("split_decreasing", lambda: jnp.split(jnp.zeros(5), [3, 1]))
 g.error("split_negative", lambda: jnp.split(jnp.zeros(5), [-2]))
 g.error("pad_negative", lambda: jnp.pad(z, -1))
 g.error("pad_pairs", lambda: jnp.pad(z, ((1, 1), (1, 1), (1, 1))))
+g.error("pad_cvals_shape", lambda: jnp.pad(z, 1, constant_values=jnp.ones((3, 2))))
 g.error("pad_empty_wrap", lambda: jnp.pad(jnp.zeros((0, 2)), 1, mode="wrap"))
 g.error("take_raise", lambda: jnp.take(jnp.zeros(3), jnp.array([5]), mode="raise"))
 g.error("take_bad_mode", lambda: jnp.take(jnp.zeros(3), jnp.array([1]), mode="bogus"))

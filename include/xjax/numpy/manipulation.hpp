@@ -95,8 +95,8 @@ struct pad_width {
   pad_width(std::initializer_list<std::pair<std::int64_t, std::int64_t>> v) : widths(v) {}
   pad_width(std::vector<std::pair<std::int64_t, std::int64_t>> v) : widths(std::move(v)) {}
 };
-/// jnp.pad. mode: "constant" (with the 0-d constant_values), "edge", "reflect",
-/// "symmetric", "wrap".
+/// jnp.pad. mode: "constant" (constant_values: 0-d, one (before, after) pair, or one
+/// pair per axis, as NumPy), "edge", "reflect", "symmetric", "wrap".
 XJAX_API array pad(const array& x, const pad_width& width, std::string_view mode = "constant",
                    const array& constant_values = 0);
 
@@ -623,19 +623,49 @@ XJAX_IMPL array pad(const array& x, const pad_width& width, std::string_view mod
     if (b < 0 || a < 0) xjax::detail::raise<value_error>("pad", "pad widths must be non-negative, got ({}, {})", b, a);
   }
   if (mode == "constant") {
-    if (constant_values.ndim() != 0) {
-      xjax::detail::raise<not_implemented_error>("pad", "only 0-d constant_values are supported, got shape {}",
-                                                 shape_str(constant_values.shape()));
-    }
-    array c = constant_values.is_concrete() ? [&] {
-      eager_scope now;
-      return lax::convert_element_type(constant_values, x.dtype(), false);
-    }()
-                                            : lax::convert_element_type(constant_values, x.dtype(), false);
+    if (nd == 0) return x;
     std::vector<pad_dim> cfg;
     for (auto [b, a] : w) cfg.push_back(pad_dim{b, a, 0});
-    if (nd == 0) return x;
-    return lax::pad(x, c, cfg);
+    auto to_x = [&](const array& v) {
+      if (v.is_concrete()) {
+        eager_scope now;
+        return lax::convert_element_type(v, x.dtype(), false);
+      }
+      return lax::convert_element_type(v, x.dtype(), false);
+    };
+    if (constant_values.ndim() == 0) return lax::pad(x, to_x(constant_values), cfg);
+    // NumPy's forms ((before, after) per axis, one pair, ...): one lax.pad per side, as JAX.
+    const shape_t cshape{static_cast<std::int64_t>(nd), 2};
+    array cv;
+    {
+      std::optional<eager_scope> now;
+      if (constant_values.is_concrete()) now.emplace();
+      cv = to_x(constant_values);
+      if (cv.ndim() > 2 || !(cv.ndim() == 1 ? cv.shape()[0] == 1 || cv.shape()[0] == 2
+                                           : (cv.shape()[0] == 1 || cv.shape()[0] == cshape[0]) &&
+                                                 (cv.shape()[1] == 1 || cv.shape()[1] == 2))) {
+        xjax::detail::raise<value_error>("pad", "constant_values of shape {} do not fit an array of shape {} (want {} or less)",
+                                         shape_str(constant_values.shape()), shape_str(x.shape()), shape_str(cshape));
+      }
+      cv = broadcast_to(cv, cshape);
+    }
+    array out = x;
+    for (std::size_t i = 0; i < nd; ++i) {
+      for (int side = 0; side < 2; ++side) {
+        const auto ii = static_cast<std::int64_t>(i);
+        array v;
+        {
+          std::optional<eager_scope> now;
+          if (cv.is_concrete()) now.emplace();
+          v = lax::reshape(lax::slice(cv, {ii, side}, {ii + 1, side + 1}), {});
+        }
+        std::vector<pad_dim> one(nd);
+        if (side == 0) one[i].low = w[i].first;
+        else one[i].high = w[i].second;
+        out = lax::pad(out, v, one);
+      }
+    }
+    return out;
   }
   if (mode != "edge" && mode != "reflect" && mode != "symmetric" && mode != "wrap") {
     xjax::detail::raise<value_error>("pad", "unsupported mode '{}'; use 'constant', 'edge', 'reflect', 'symmetric' or 'wrap'", mode);
