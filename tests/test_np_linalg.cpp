@@ -61,6 +61,11 @@ struct case_name {
 
 using op_fn = std::function<array(const case_name&, const std::vector<array>&)>;
 
+jnp::dot_precision_opt precision_of(const case_name& c) {
+  if (!c.has("precision")) return std::nullopt;
+  return c.str("precision") == "highest" ? lax::precision::highest : lax::precision::high;
+}
+
 jnp::linalg::norm_ord parse_ord(const std::string& s) {
   if (s == "none") return {};
   if (s == "inf") return std::numeric_limits<double>::infinity();
@@ -74,26 +79,26 @@ const std::map<std::string, op_fn>& ops() {
   using C = const case_name&;
   using X = const std::vector<array>&;
   static const std::map<std::string, op_fn> table = {
-      {"matmul", [](C c, X xs) { return jnp::matmul(xs[0], xs[1], std::nullopt, c.dtype("pet")); }},
+      {"matmul", [](C c, X xs) { return jnp::matmul(xs[0], xs[1], precision_of(c), c.dtype("pet")); }},
       {"dot",
        [](C c, X xs) {
          if (c.has("sb")) return jnp::dot(xs[0], std::stod(c.str("sb")));
-         return jnp::dot(xs[0], xs[1], std::nullopt, c.dtype("pet"));
+         return jnp::dot(xs[0], xs[1], precision_of(c), c.dtype("pet"));
        }},
-      {"vdot", [](C c, X xs) { return jnp::vdot(xs[0], xs[1], std::nullopt, c.dtype("pet")); }},
-      {"inner", [](C c, X xs) { return jnp::inner(xs[0], xs[1], std::nullopt, c.dtype("pet")); }},
+      {"vdot", [](C c, X xs) { return jnp::vdot(xs[0], xs[1], precision_of(c), c.dtype("pet")); }},
+      {"inner", [](C c, X xs) { return jnp::inner(xs[0], xs[1], precision_of(c), c.dtype("pet")); }},
       {"outer", [](C, X xs) { return jnp::outer(xs[0], xs[1]); }},
       {"tensordot",
        [](C c, X xs) {
-         if (c.has("axes")) return jnp::tensordot(xs[0], xs[1], c.integer("axes", 2), std::nullopt, c.dtype("pet"));
-         return jnp::tensordot(xs[0], xs[1], c.ints("axes_a"), c.ints("axes_b"), std::nullopt, c.dtype("pet"));
+         if (c.has("axes")) return jnp::tensordot(xs[0], xs[1], c.integer("axes", 2), precision_of(c), c.dtype("pet"));
+         return jnp::tensordot(xs[0], xs[1], c.ints("axes_a"), c.ints("axes_b"), precision_of(c), c.dtype("pet"));
        }},
       {"einsum",
        [](C c, X xs) {
          std::string spec = c.str("spec");
          for (auto& ch : spec)
            if (ch == '_') ch = ' ';
-         return jnp::einsum(spec, xs, std::nullopt, c.dtype("pet"));
+         return jnp::einsum(spec, xs, precision_of(c), c.dtype("pet"));
        }},
       {"trace",
        [](C c, X xs) {

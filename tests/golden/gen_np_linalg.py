@@ -8,6 +8,7 @@ Each case name encodes the function and its arguments, so that the C++ test repl
 
 Keys (tuples are comma-separated integers):
     pet: preferred_element_type          sb: a Python float closed over as the second operand
+    precision: highest / high (jax.lax.Precision, for matmul, dot, vdot, inner, tensordot, einsum)
     tensordot: axes (an int) or axes_a / axes_b (lists)
     einsum: spec (the subscripts; the inputs are the operands)
     einsum_path: spec; the inputs are zeros of the operand shapes (their values unused), the
@@ -279,6 +280,22 @@ g.error("einsum output missing", lambda a: jnp.einsum("ij->k", a), data("float32
 g.error("einsum output repeated", lambda a: jnp.einsum("ij->ii", a), data("float32", (2, 2)))
 g.error("einsum rank", lambda a: jnp.einsum("ijk->i", a), data("float32", (2, 3)))
 g.error("einsum arrows", lambda a: jnp.einsum("i->->i", a), data("float32", (2,)))
+
+# --- precision (kept on dot_general, printed as JAX prints it) ------------------------
+PREC = {"highest": jax.lax.Precision.HIGHEST, "high": jax.lax.Precision.HIGH}
+for fn, f, sa, sb in [("matmul", jnp.matmul, (2, 3), (3, 4)), ("dot", jnp.dot, (2, 3), (3,)),
+                      ("vdot", jnp.vdot, (2, 3), (6,)), ("inner", jnp.inner, (2, 3), (4, 3)),
+                      ("tensordot", lambda a, b, precision: jnp.tensordot(a, b, 1, precision=precision), (2, 3), (3, 4)),
+                      ("einsum", lambda a, b, precision: jnp.einsum("ij,jk->ik", a, b, precision=precision),
+                       (2, 3), (3, 4))]:
+    for pname, pv in PREC.items():
+        params = dict(precision=pname)
+        if fn == "tensordot":
+            params["axes"] = 1
+        if fn == "einsum":
+            params["spec"] = "ij,jk->ik"
+        case(name(fn, tag_of(["float32", "float32"], [sa, sb]), **params),
+             lambda a, b, f=f, pv=pv: f(a, b, precision=pv), data("float32", sa), data("float32", sb))
 
 # --- trace --------------------------------------------------------------------------
 for sh, dt, offset, a1, a2, out_dt in [((3, 3), "float32", 0, 0, 1, None), ((2, 3), "float32", 1, 0, 1, None),
