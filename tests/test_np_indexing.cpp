@@ -99,9 +99,80 @@ struct index_case {
   }
 };
 
+/// The cases whose jaxpr xjax prints exactly as JAX: static indexing (slice, rev,
+/// squeeze, broadcast_in_dim) and gathers of one index array. The others give JAX's
+/// values with other lax programs (dynamic_slice's own index normalization, slicing
+/// before gathering, updates through the flattened array; see indexing.hpp).
+const std::set<std::string>& same_jaxpr_as_jax() {
+  static const std::set<std::string> names = {
+      "get;idx=-1;f32_3x4",
+      "get;idx=-1|-4;f32_3x4",
+      "get;idx=-1|s1:3:;f32_3x4",
+      "get;idx=0|2;f32_3x4",
+      "get;idx=0|E;f32_3x4",
+      "get;idx=0|N|s::-1|E;f32_2x3x4x5",
+      "get;idx=1;f32_3x4",
+      "get;idx=1|2|3|4;f32_2x3x4x5",
+      "get;idx=1|E|2;f32_2x3x4x5",
+      "get;idx=1|N;f32_3x4",
+      "get;idx=1|s1:3:;f32_3x4",
+      "get;idx=A1;bool",
+      "get;idx=A1;f32_3x4_2x2",
+      "get;idx=A1;f32_3x4_3",
+      "get;idx=A1;f32_3x4_4",
+      "get;idx=A1;f64_i64idx",
+      "get;idx=A1;i32_2x3x4_i64idx",
+      "get;idx=A1;u8_u8idx",
+      "get;idx=A1|A2;f32_3x4",
+      "get;idx=A1|A2;f32_3x4_3_3",
+      "get;idx=A1|E;f32_3x4_3",
+      "get;idx=A1|E|A2;f32_2x3x4x5_2_2",
+      "get;idx=A1|N;f32_3x4_3",
+      "get;idx=A1|s::|A2;f32_2x3x4x5_2_2",
+      "get;idx=E;f32_0d",
+      "get;idx=E;f32_3x4",
+      "get;idx=E|0;f32_3x4",
+      "get;idx=E|A1;f32_3x4_3",
+      "get;idx=E|N;f32_0d_b",
+      "get;idx=E|N;f32_3x4",
+      "get;idx=E|s1:3:|0;f32_2x3x4x5",
+      "get;idx=N;f32_0d",
+      "get;idx=N;f32_3x4",
+      "get;idx=N|1;f32_3x4",
+      "get;idx=N|1|N|E|N|-1;f32_2x3x4x5",
+      "get;idx=N|A1;f32_3x4_3",
+      "get;idx=N|E|N;f32_3x4",
+      "get;idx=s-100:100:;f32_3x4",
+      "get;idx=s-2::;f32_3x4",
+      "get;idx=s10:20:;f32_3x4",
+      "get;idx=s1:1:;f32_3x4_empty",
+      "get;idx=s1:3:;f32_3x4",
+      "get;idx=s1::-2;f32_3x4",
+      "get;idx=s3:1:;f32_3x4",
+      "get;idx=s5:1:-1;f32_3x4",
+      "get;idx=s:-1:;f32_3x4",
+      "get;idx=s::-1;f32_3x4",
+      "get;idx=s::-1|N|E;f32_3x4",
+      "get;idx=s::2;f32_3x4",
+      "get;idx=s::;f32_0x3",
+      "get;idx=s::|1;f32_0x3",
+      "get;idx=s::|1;f32_3x4",
+      "get;idx=s::|A1;f32_3x4_3",
+      "get;idx=s::|A1|N|A2;f32_2x3x4x5_2_2",
+      "get;idx=s::|s::|s::|s::;f32_2x3x4x5",
+      "getmode;idx=A1;mode=clip;f32_clip",
+      "getmode;idx=A1;mode=fill;f32_fill_nan",
+      "getmode;idx=A1;mode=fill;fill=-1.0;f32_fill_m1",
+      "getmode;idx=A1;mode=fill;fill=7;i32_fill_7",
+      "getmode;idx=A1;mode=fill;i32_fill",
+      "getmode;idx=s::|A1;mode=fill;f32_fill_cols",
+  };
+  return names;
+}
+
 void run_golden(const std::string& op) {
   const auto& file = xjax::testing::golden_file::load("np_indexing");
-  int n = 0;
+  int n = 0, n_text = 0;
   for (const auto& g : file.cases()) {
     index_case c(g.name);
     if (c.op != op) continue;
@@ -122,21 +193,17 @@ void run_golden(const std::string& op) {
       return in;
     };
     auto j = xjax::make_jaxpr([&](const std::vector<array>& xs) { return c.run(full(xs)); })(traced);
+    if (same_jaxpr_as_jax().count(g.name)) {
+      ++n_text;
+      CHECK(xjax::to_string(j) == g.jaxpr);
+    }
     std::vector<array> staged = xjax::eval_jaxpr(j, traced);
     REQUIRE(staged.size() == 1);
     err = xjax::testing::compare(staged[0], g.outputs[0]);
     CHECK_MESSAGE(err.empty(), "eval_jaxpr: " << err << "\n" << xjax::to_string(j));
   }
   CHECK_MESSAGE(n > 0, "no golden case for " << op);
-}
-
-/// The jaxpr JAX records for a case, where xjax lowers it the same way.
-void check_jaxpr_text(const std::string& name) {
-  const auto& g = xjax::testing::golden_file::load("np_indexing").get(name);
-  index_case c(name);
-  INFO("case " << name);
-  auto j = xjax::make_jaxpr([&](const std::vector<array>& xs) { return c.run(xs); })(g.inputs);
-  CHECK(xjax::to_string(j) == g.jaxpr);
+  MESSAGE(op << ": " << n << " cases, " << n_text << " with JAX's jaxpr text");
 }
 
 template <class E, class F> void check_error(F&& f, std::initializer_list<std::string_view> needles) {
@@ -170,14 +237,6 @@ TEST_CASE("every golden case of np_indexing.txt has a C++ replay") {
   for (const auto& g : xjax::testing::golden_file::load("np_indexing").cases()) {
     CHECK_MESSAGE(known.count(index_case(g.name).op) == 1, "unknown op in case " << g.name);
   }
-}
-
-TEST_CASE("indexing: static indices lower to JAX's slice / rev / squeeze / broadcast_in_dim") {
-  check_jaxpr_text("get;idx=1;f32_3x4");
-  check_jaxpr_text("get;idx=-1|s1:3:;f32_3x4");
-  check_jaxpr_text("get;idx=s::-1|N|E;f32_3x4");
-  check_jaxpr_text("get;idx=s::|1;f32_3x4");
-  check_jaxpr_text("get;idx=E|0;f32_3x4");
 }
 
 TEST_CASE("indexing: the operator() API") {

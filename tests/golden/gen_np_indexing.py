@@ -153,6 +153,14 @@ for op in ["set", "add", "multiply", "min", "max"]:
     case(op, "E|A1", x2345, i32(4, 0), upd=f32(2, 3, 4, 2), tag="f32_4d")
     case(op, "5", x34, upd=np.array(1.0, np.float32), tag="f32_static_oob")
     case(op, "-4", x34, upd=np.array(1.0, np.float32), tag="f32_static_oob_neg")
+many = r.integers(-12, 12, 50).astype(np.int32)  # repeated, negative and out-of-bound indices
+for op in ["set", "add", "multiply", "min", "max"]:
+    case(op, "A1", np.linspace(-2, 2, 10).astype(np.float32), many, upd=(1 + f32(50) / 8).astype(np.float32),
+         tag="f32_many_dups")
+    case(op, "A1", r.integers(-5, 5, 10).astype(np.int32), many, upd=r.integers(-3, 4, 50).astype(np.int32),
+         tag="i32_many_dups")
+    case(op, "A1|A2", np.arange(12, dtype=np.float32).reshape(3, 4), i32(0, 2, 0, 2, 1), i32(1, 1, 1, 1, 3),
+         upd=np.array([2, np.nan, 3, -1, 5], np.float32), tag="f32_dups_nan")
 case("set", "A1", np.arange(4, dtype=np.int32), i32(1, 2), upd=np.array([2.7, -3.9], np.float32), tag="i32_from_f32")
 case("add", "A1", np.arange(4, dtype=np.float16), i32(1, 1), upd=np.array(1.5, np.float32), tag="f16_from_f32")
 case("set", "A1", np.arange(4, dtype=np.float32), i32(1, 2), upd=np.array([True, False]), tag="f32_from_bool")

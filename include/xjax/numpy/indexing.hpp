@@ -34,6 +34,22 @@
 //   x.at(0).set(1.0f);                 x.at(rows, 1).add(10);
 //   x.at(rows).multiply(2);            x.at(xjax::slice(0, 2)).max(5);
 //   x.at(rows).get(xjax::lax::gather_scatter_mode::fill_or_drop, -1.0);   // NaN / -1 fill
+//
+// Lowering (values are JAX's; jaxprs are JAX's for static indices and single gathers):
+// - static integers / slices / newaxis / ellipsis: lax.slice, rev, squeeze,
+//   broadcast_in_dim, as JAX. An out-of-range static integer is clamped statically
+//   (JAX gets the same value through dynamic_slice);
+// - traced 0-d integer indices: lax::dynamic_slice (which normalizes negative indices
+//   and clamps, as jnp indexing does), after static slicing of the other dimensions;
+// - index arrays: static slicing first, then one lax.gather (mode promise_in_bounds by
+//   default: clamped on the CPU, as JAX);
+// - updates: the positions of the indexed elements are x's flat iota indexed the same
+//   way (out of bounds: -1, dropped), then scatter / scatter-add on the flattened x.
+//   xjax has no scatter-mul/min/max primitive: multiply/min/max read, combine and write
+//   for basic indices, and with index arrays sort the updates by position and combine
+//   repeated positions by a segmented scan (O(m log m) for m updates) before writing.
+// Note: `index` is also a POSIX function (<strings.h>) in the global namespace; write
+// `xjax::index` rather than `using namespace xjax;` + `index`.
 
 #include <cstdint>
 #include <optional>
@@ -201,7 +217,9 @@ inline array normalize_index(const array& i, std::int64_t n) {
       zero = lax::convert_element_type(array(0), i.dtype(), true);
       nn = lax::convert_element_type(array(n), i.dtype(), true);
     }
-    r = lax::select_n(lax::lt(i, zero), {i, lax::add(i, nn)});
+    array negative = lax::lt(i, zero);  // in JAX's order: lt, add, select_n
+    array wrapped = lax::add(i, nn);
+    r = lax::select_n(negative, {i, wrapped});
   }
   if (r.dtype() != int32 || r.weak_type()) r = lax::convert_element_type(r, int32, false);
   return r;
@@ -363,7 +381,7 @@ inline array take(const array& x, const std::vector<index>& indices, std::option
       } else if (e.k == kind::slice) {
         auto c = canonicalize(e.s, xs[d]);
         if (c.size == 0) {
-          start[d] = limit[d] = 0;
+          start[d] = limit[d] = std::clamp<std::int64_t>(c.start, 0, xs[d]);  // as JAX
         } else if (c.step > 0) {
           start[d] = c.start;
           limit[d] = c.start + (c.size - 1) * c.step + 1;
@@ -584,35 +602,31 @@ inline array scatter_update(const array& x, const std::vector<index>& indices, c
       array cur = lax::gather(flat, pos, gd, {1}, go);
       out = lax::scatter(flat, pos, combine(cur, upd), dn, so);
     } else {
-      // Repeated positions combine: a dense (m, n) one-hot reduction.
-      array onehot = lax::eq(lax::broadcast_in_dim(positions.ndim() ? lax::reshape(positions, {m}) : positions,
-                                                   {m, n}, {0}),
-                             lax::broadcasted_iota(pdt, {m, n}, 1));
-      array ident;
-      const dtype dt = x.dtype();
-      if (uop == update_op::mul) {
-        ident = lax::convert_element_type(array(1), dt, false);
-      } else {
-        const bool lo = uop == update_op::max;
-        ident = visit_dtype(dt, [&](auto tag) -> array {
-          using T = decltype(tag);
-          if constexpr (std::is_same_v<T, bool>) {
-            return array(!lo);
-          } else if constexpr (std::numeric_limits<T>::has_infinity) {
-            return array(lo ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity(), dt);
-          } else if constexpr (std::is_integral_v<T>) {
-            return lo ? array(std::numeric_limits<T>::min(), dt) : array(std::numeric_limits<T>::max(), dt);
-          } else {
-            return array(lo ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity(), dt);
-          }
-        });
+      // Repeated positions combine: sort the updates by position, combine each run with a
+      // segmented inclusive scan (Hillis-Steele: log2(m) shifted steps), then write the
+      // last element of each run combined with x's value there (xjax has no scatter-mul,
+      // scatter-min or scatter-max primitive).
+      auto konst = [](std::int64_t v, dtype d) {
+        eager_scope now;
+        return lax::convert_element_type(array(v), d, false);
+      };
+      array p1 = lax::reshape(positions, {m});
+      auto sorted = lax::sort({p1, upd}, 0, true, 1);
+      array sp = sorted[0], su = sorted[1];
+      const array pad_pos = konst(-2, pdt), pad_val = konst(0, upd.dtype());
+      for (std::int64_t k = 1; k < m; k *= 2) {
+        array prev_p = lax::pad(lax::slice(sp, {0}, {m - k}), pad_pos, {{k, 0, 0}});
+        array prev_u = lax::pad(lax::slice(su, {0}, {m - k}), pad_val, {{k, 0, 0}});
+        su = lax::select_n(lax::eq(sp, prev_p), {su, combine(prev_u, su)});
       }
-      array contrib = lax::select_n(onehot, {lax::broadcast_in_dim(ident, {m, n}, {}),
-                                             lax::broadcast_in_dim(upd, {m, n}, {0})});
-      array red = uop == update_op::mul   ? lax::reduce_prod(contrib, {0})
-                  : uop == update_op::min ? lax::reduce_min(contrib, {0})
-                                          : lax::reduce_max(contrib, {0});
-      out = combine(flat, red);
+      array next_p = lax::pad(lax::slice(sp, {1}, {m}), pad_pos, {{0, 1, 0}});
+      array target = lax::select_n(lax::ne(sp, next_p), {lax::broadcast_in_dim(konst(-1, pdt), {m}, {}), sp});
+      array tpos = lax::reshape(target, {m, 1});
+      lax::gather_dimension_numbers gd{.offset_dims = {}, .collapsed_slice_dims = {0}, .start_index_map = {0}};
+      lax::gather_options go;
+      go.mode = lax::gather_scatter_mode::clip;
+      array cur = lax::gather(flat, tpos, gd, {1}, go);
+      out = lax::scatter(flat, tpos, combine(cur, su), dn, so);
     }
   }
   return lax::reshape(out, x.shape());
