@@ -197,6 +197,16 @@ const std::map<std::string, op_fn>& manipulation_ops() {
       {"pad_cval", one([](C c, X xs) { return jnp::pad(xs[0], {{1, 2}, {0, 1}}, "constant", c.scalar("cval")); })},
       {"pad_cvals", one([](C, X xs) { return jnp::pad(xs[0], 1, "constant", xs[1]); })},
       {"take", one([](C c, X xs) { return jnp::take(xs[0], xs[1], c.opt_int("axis"), c.str("mode")); })},
+      {"take_fill", one([](C c, X xs) {
+         const std::string& f = c.str("fill");
+         std::optional<lax::static_scalar> fv;
+         if (f.find('.') != std::string::npos) fv = std::stod(f);
+         else fv = std::stoll(f);
+         return jnp::take(xs[0], xs[1], 0, "fill", fv);
+       })},
+      {"atleast_1d_n", [](C, X xs) { return jnp::atleast_1d(xs); }},
+      {"atleast_2d_n", [](C, X xs) { return jnp::atleast_2d(xs); }},
+      {"atleast_3d_n", [](C, X xs) { return jnp::atleast_3d(xs); }},
       {"take_along_axis", one([](C c, X xs) { return jnp::take_along_axis(xs[0], xs[1], c.opt_int("axis"), c.str("mode")); })},
       {"atleast_1d", one([](C, X xs) { return jnp::atleast_1d(xs[0]); })},
       {"atleast_2d", one([](C, X xs) { return jnp::atleast_2d(xs[0]); })},
@@ -272,11 +282,15 @@ TEST_CASE("golden: pad") {
 TEST_CASE("golden: take, take_along_axis") {
   run("take");
   run("take_along_axis");
+  run("take_fill");
 }
 TEST_CASE("golden: atleast_1d/2d/3d, astype") {
   run("atleast_1d");
   run("atleast_2d");
   run("atleast_3d");
+  run("atleast_1d_n");
+  run("atleast_2d_n");
+  run("atleast_3d_n");
   run("astype");
 }
 

@@ -201,6 +201,12 @@ g.case(name("take", "uint_idx", axis=0, mode="fill"), lambda x, i: jnp.take(x, i
        np.array([3, 9], np.uint8))
 g.case(name("take", "int8_idx", axis=0, mode="wrap"), lambda x, i: jnp.take(x, i, axis=0, mode="wrap"), data("float32", (4,)),
        np.array([-3, 9], np.int8))
+for d, fv in [("float32", "2.5"), ("int32", "-7"), ("uint8", "9")]:
+    v = float(fv) if "." in fv else int(fv)
+    g.case(name("take_fill", d, fill=fv), lambda x, i, v=v: jnp.take(x, i, axis=0, fill_value=v), data(d, (4,)),
+           np.array([1, 5, -1, -9], np.int32))
+for fn, jf in [("atleast_1d_n", jnp.atleast_1d), ("atleast_2d_n", jnp.atleast_2d), ("atleast_3d_n", jnp.atleast_3d)]:
+    g.case(name(fn, "three"), lambda *xs, jf=jf: jf(*xs), data("float32", ()), data("int32", (2,)), data("int8", (2, 3)))
 for d, shape, ishape, axis, mode in [("float32", (3, 4), (3, 2), 1, "fill"), ("float32", (3, 4), (2, 4), 0, "fill"), ("int32", (3, 4), (3, 5), -1, "clip"),
                                      ("int32", (2, 3, 4), (2, 3, 2), 2, "clip"), ("float32", (2, 3, 4), (1, 2, 4), 1, "fill"),
                                      ("float16", (5,), (3,), 0, "fill"), ("int8", (3, 4), (5,), None, "fill"), ("bool", (2, 2), (2, 1), 1, "fill"),

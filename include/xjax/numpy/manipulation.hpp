@@ -20,6 +20,7 @@
 
 #include "xjax/config.hpp"
 #include "xjax/core/array.hpp"
+#include "xjax/lax/indexing.hpp"
 
 namespace xjax::numpy {
 
@@ -103,8 +104,9 @@ XJAX_API array pad(const array& x, const pad_width& width, std::string_view mode
 /// jnp.take along `axis` (nullopt: x flattened). mode "fill" (default: out-of-bounds
 /// indices give NaN for floats, the lowest value for signed integers, the largest for
 /// unsigned ones, true for bool; negative indices count from the end), "clip" or "wrap".
+/// `fill_value` replaces that default under "fill".
 XJAX_API array take(const array& x, const array& indices, std::optional<std::int64_t> axis = std::nullopt,
-                    std::string_view mode = "fill");
+                    std::string_view mode = "fill", std::optional<lax::static_scalar> fill_value = std::nullopt);
 /// jnp.take_along_axis: the elements of x at `indices` (of x's rank) along `axis`
 /// (nullopt: both flattened); mode "fill" or "clip" (negative indices count from the end).
 XJAX_API array take_along_axis(const array& x, const array& indices, std::optional<std::int64_t> axis = -1,
@@ -114,6 +116,10 @@ XJAX_API array take_along_axis(const array& x, const array& indices, std::option
 XJAX_API array atleast_1d(const array& x);
 XJAX_API array atleast_2d(const array& x);
 XJAX_API array atleast_3d(const array& x);
+/// The same for several arrays (jnp.atleast_1d(*arys)).
+XJAX_API std::vector<array> atleast_1d(const std::vector<array>& xs);
+XJAX_API std::vector<array> atleast_2d(const std::vector<array>& xs);
+XJAX_API std::vector<array> atleast_3d(const std::vector<array>& xs);
 
 /// jnp.astype: x converted to `d` (strongly typed).
 XJAX_API array astype(const array& x, dtype d);
@@ -706,7 +712,8 @@ XJAX_IMPL array pad(const array& x, const pad_width& width, std::string_view mod
 // ---------------------------------------------------------------------------
 // take, take_along_axis
 
-XJAX_IMPL array take(const array& x, const array& indices, std::optional<std::int64_t> axis, std::string_view mode) {
+XJAX_IMPL array take(const array& x, const array& indices, std::optional<std::int64_t> axis, std::string_view mode,
+                     std::optional<lax::static_scalar> fill_value) {
   array a = axis ? x : ravel(x);
   const std::int64_t ax = normalize_axis("take", axis ? *axis : 0, a.ndim());
   auto [idx, gmode] = detail_manip::take_indices("take", indices, a.shape()[ax], mode);
@@ -733,7 +740,7 @@ XJAX_IMPL array take(const array& x, const array& indices, std::optional<std::in
   dn.start_index_map = {ax};
   shape_t ishape = idx.shape();
   ishape.push_back(1);
-  return lax::gather(a, lax::reshape(idx, ishape), dn, slice_sizes, {.mode = gmode});
+  return lax::gather(a, lax::reshape(idx, ishape), dn, slice_sizes, {.mode = gmode, .fill_value = fill_value});
 }
 
 XJAX_IMPL array take_along_axis(const array& x, const array& indices, std::optional<std::int64_t> axis, std::string_view mode) {
@@ -804,6 +811,22 @@ XJAX_IMPL array atleast_3d(const array& x) {
   if (x.ndim() == 0) return lax::reshape(x, {1, 1, 1});
   if (x.ndim() == 1) return lax::expand_dims(x, {0, 2});
   return lax::expand_dims(x, {2});
+}
+
+XJAX_IMPL std::vector<array> atleast_1d(const std::vector<array>& xs) {
+  std::vector<array> out;
+  for (auto& x : xs) out.push_back(atleast_1d(x));
+  return out;
+}
+XJAX_IMPL std::vector<array> atleast_2d(const std::vector<array>& xs) {
+  std::vector<array> out;
+  for (auto& x : xs) out.push_back(atleast_2d(x));
+  return out;
+}
+XJAX_IMPL std::vector<array> atleast_3d(const std::vector<array>& xs) {
+  std::vector<array> out;
+  for (auto& x : xs) out.push_back(atleast_3d(x));
+  return out;
 }
 
 XJAX_IMPL array astype(const array& x, dtype d) { return lax::convert_element_type(x, d, false); }
