@@ -304,6 +304,7 @@ TEST_CASE("trace, kron, cross and norm errors") {
   check_error<xjax::value_error>([] { jnp::trace(f32({3, 3}), 0, 0, 2); }, {"[trace]", "axis 2", "rank 2"});
   check_error<xjax::type_error>([] { jnp::kron(lax::lt(f32({2}), 0.0f), lax::lt(f32({2}), 0.0f)); }, {"[mul]", "bool"});
   check_error<xjax::value_error>([] { jnp::cross(f32({4}), f32({4})); }, {"[cross]", "2 or 3", "(4,)"});
+  check_error<xjax::type_error>([] { jnp::cross(lax::lt(f32({3}), 0.0f), lax::lt(f32({3}), 0.0f)); }, {"[sub]", "bool"});
   check_error<xjax::value_error>([] { jnp::cross(f32({3, 4}), f32({3}), 2); }, {"[cross]", "axis 2"});
   check_error<xjax::value_error>([] { jnp::linalg::norm(f32({2, 3, 4}), 1, shape_t{0, 1, 2}); },
                                  {"[norm]", "Improper number of axes", "(0, 1, 2)", "(2, 3, 4)"});

@@ -60,7 +60,7 @@ XJAX_API array inner(const array& a, const array& b, dot_precision_opt precision
 XJAX_API array outer(const array& a, const array& b);
 
 /// jnp.tensordot with an int: the last `axes` axes of `a` contract with the first `axes`
-/// of `b` (0 <= axes <= min(a.ndim, b.ndim)).
+/// of `b` (axes <= min(a.ndim, b.ndim); 0 or negative: the outer product, as NumPy).
 XJAX_API array tensordot(const array& a, const array& b, std::int64_t axes = 2,
                          dot_precision_opt precision = std::nullopt,
                          std::optional<dtype> preferred_element_type = std::nullopt);
@@ -71,7 +71,10 @@ XJAX_API array tensordot(const array& a, const array& b, const shape_t& axes_a, 
                          std::optional<dtype> preferred_element_type = std::nullopt);
 
 /// jnp.einsum with a spec ("ij,jk->ik", implicit "ij,jk", "...ii->...i") and one operand
-/// per term; see the top of this header for the contraction order.
+/// per term; see the top of this header for the contraction order. Indices are letters
+/// (a-z, A-Z), as NumPy requires (opt_einsum, hence jax.numpy, takes any character);
+/// spaces are ignored. Index sizes must agree, or be 1 (broadcast). Not supported: the
+/// interleaved (operand, indices, ...) form and the `optimize` argument.
 XJAX_API array einsum(std::string_view subscripts, const std::vector<array>& operands,
                       dot_precision_opt precision = std::nullopt,
                       std::optional<dtype> preferred_element_type = std::nullopt);
@@ -390,7 +393,8 @@ XJAX_IMPL array outer(const array& a0, const array& b0) {
 
 XJAX_IMPL array tensordot(const array& a, const array& b, std::int64_t axes, dot_precision_opt precision,
                           std::optional<dtype> preferred_element_type) {
-  if (axes < 0 || axes > std::min(a.ndim(), b.ndim()))
+  // A negative int contracts nothing (an outer product), as in JAX and NumPy.
+  if (axes > std::min(a.ndim(), b.ndim()))
     xjax::detail::raise<type_error>("tensordot", "Number of tensordot axes (axes {}) exceeds input ranks ({} and {})", axes,
                                     shape_str(a.shape()), shape_str(b.shape()));
   shape_t ca, cb;
