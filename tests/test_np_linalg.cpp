@@ -74,6 +74,12 @@ jnp::linalg::norm_ord parse_ord(const std::string& s) {
   return std::stod(s);
 }
 
+/// The second operand: the input, or the C++ double of param "sb" (a weak f32 scalar).
+array second(const case_name& c, const std::vector<array>& xs) {
+  if (c.has("sb")) return std::stod(c.str("sb"));
+  return xs[1];
+}
+
 /// How each function of the golden file is replayed, as gen_np_linalg.py calls jax.numpy.
 const std::map<std::string, op_fn>& ops() {
   using C = const case_name&;
@@ -85,12 +91,17 @@ const std::map<std::string, op_fn>& ops() {
          if (c.has("sb")) return jnp::dot(xs[0], std::stod(c.str("sb")));
          return jnp::dot(xs[0], xs[1], precision_of(c), c.dtype("pet"));
        }},
-      {"vdot", [](C c, X xs) { return jnp::vdot(xs[0], xs[1], precision_of(c), c.dtype("pet")); }},
-      {"inner", [](C c, X xs) { return jnp::inner(xs[0], xs[1], precision_of(c), c.dtype("pet")); }},
-      {"outer", [](C, X xs) { return jnp::outer(xs[0], xs[1]); }},
+      {"vdot",
+       [](C c, X xs) {
+         if (c.has("sb")) return jnp::vdot(lax::slice(xs[0], {0, 0}, {1, 1}), second(c, xs));
+         return jnp::vdot(xs[0], xs[1], precision_of(c), c.dtype("pet"));
+       }},
+      {"inner", [](C c, X xs) { return jnp::inner(xs[0], second(c, xs), precision_of(c), c.dtype("pet")); }},
+      {"outer", [](C c, X xs) { return jnp::outer(xs[0], second(c, xs)); }},
       {"tensordot",
        [](C c, X xs) {
-         if (c.has("axes")) return jnp::tensordot(xs[0], xs[1], c.integer("axes", 2), precision_of(c), c.dtype("pet"));
+         if (c.has("axes"))
+           return jnp::tensordot(xs[0], second(c, xs), c.integer("axes", 2), precision_of(c), c.dtype("pet"));
          return jnp::tensordot(xs[0], xs[1], c.ints("axes_a"), c.ints("axes_b"), precision_of(c), c.dtype("pet"));
        }},
       {"einsum",
@@ -98,13 +109,15 @@ const std::map<std::string, op_fn>& ops() {
          std::string spec = c.str("spec");
          for (auto& ch : spec)
            if (ch == '_') ch = ' ';
-         return jnp::einsum(spec, xs, precision_of(c), c.dtype("pet"));
+         std::vector<array> ops = xs;
+         if (c.has("sb")) ops.push_back(std::stod(c.str("sb")));  // a C++ double: weak f32
+         return jnp::einsum(spec, ops, precision_of(c), c.dtype("pet"));
        }},
       {"trace",
        [](C c, X xs) {
          return jnp::trace(xs[0], c.integer("offset", 0), c.integer("axis1", 0), c.integer("axis2", 1), c.dtype("dtype"));
        }},
-      {"kron", [](C, X xs) { return jnp::kron(xs[0], xs[1]); }},
+      {"kron", [](C c, X xs) { return jnp::kron(xs[0], second(c, xs)); }},
       {"cross",
        [](C c, X xs) {
          std::optional<std::int64_t> axis;

@@ -8,6 +8,7 @@ Each case name encodes the function and its arguments, so that the C++ test repl
 
 Keys (tuples are comma-separated integers):
     pet: preferred_element_type          sb: a Python float closed over as the second operand
+    first: vdot's first operand is x[:1, :1] (a slice of the input, so that sizes agree with a scalar)
     precision: highest / high (jax.lax.Precision, for matmul, dot, vdot, inner, tensordot, einsum)
     tensordot: axes (an int) or axes_a / axes_b (lists)
     einsum: spec (the subscripts; the inputs are the operands)
@@ -297,6 +298,20 @@ for fn, f, sa, sb in [("matmul", jnp.matmul, (2, 3), (3, 4)), ("dot", jnp.dot, (
             params["spec"] = "ij,jk->ik"
         case(name(fn, tag_of(["float32", "float32"], [sa, sb]), **params),
              lambda a, b, f=f, pv=pv: f(a, b, precision=pv), data("float32", sa), data("float32", sb))
+
+# --- Python scalars (C++ scalars in xjax: weakly typed 0-d operands, staged as literals) ---
+for fn, f in [("einsum", lambda a: jnp.einsum("ij,->ij", a, 2.5)), ("inner", lambda a: jnp.inner(a, 2.5)),
+              ("outer", lambda a: jnp.outer(a, 2.5)), ("kron", lambda a: jnp.kron(a, 2.5)),
+              ("vdot", lambda a: jnp.vdot(a[:1, :1], 2.5)), ("tensordot", lambda a: jnp.tensordot(a, 2.5, 0))]:
+    for dt in ["float32", "float16", "int32"]:
+        params = dict(sb="2.5")
+        if fn == "einsum":
+            params["spec"] = "ij,->ij"
+        if fn == "tensordot":
+            params["axes"] = 0
+        if fn == "vdot":
+            params["first"] = 1
+        case(name(fn, f"{dt}2x3", **params), f, data(dt, (2, 3)))
 
 # --- trace --------------------------------------------------------------------------
 for sh, dt, offset, a1, a2, out_dt in [((3, 3), "float32", 0, 0, 1, None), ((2, 3), "float32", 1, 0, 1, None),
