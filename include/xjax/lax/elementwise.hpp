@@ -74,6 +74,7 @@ XJAX_API array acosh(const array& x);
 XJAX_API array atanh(const array& x);
 XJAX_API array logistic(const array& x);  ///< 1 / (1 + exp(-x))
 XJAX_API array erf(const array& x);
+XJAX_API array erfc(const array& x);     ///< 1 - erf(x), accurate in the right tail
 XJAX_API array erf_inv(const array& x);  ///< inverse of erf: ±1 -> ±inf, |x| > 1 -> NaN
 XJAX_API array lgamma(const array& x);   ///< log |Gamma(x)|; +inf at the poles
 XJAX_API array digamma(const array& x);  ///< Gamma'(x) / Gamma(x); NaN at the poles (0, -1, ...)

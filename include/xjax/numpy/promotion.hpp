@@ -40,8 +40,9 @@ XJAX_API promoted_type result_type(std::span<const aval> operands);
 /// JAX converts Python scalars; the others through lax::convert_element_type.
 XJAX_API std::vector<array> promote_dtypes(std::vector<array> operands);
 
-/// As promote_dtypes, then integers and bools go to the default float (float32; weak
-/// stays weak): for functions whose result is a float (true_divide, exp, mean...).
+/// As promote_dtypes, then integers and bools go to the default float (float32, or
+/// float64 for int64 / uint64 as JAX's to_inexact_dtype; weak stays weak): for
+/// functions whose result is a float (true_divide, exp, mean...).
 XJAX_API std::vector<array> promote_dtypes_inexact(std::vector<array> operands);
 
 /// `x` converted to `t` (no equation when it already has that dtype and weak type).
@@ -195,7 +196,8 @@ XJAX_IMPL std::vector<array> promote_dtypes_inexact(std::vector<array> operands)
   avals.reserve(operands.size());
   for (auto& x : operands) avals.push_back(x.aval());
   promoted_type t = result_type(avals);
-  if (!t.dtype.is_floating()) t.dtype = float32;
+  // As JAX's to_inexact_dtype: 64-bit integers (explicit, hence x64) go to float64.
+  if (!t.dtype.is_floating()) t.dtype = t.dtype == int64 || t.dtype == uint64 ? float64 : float32;
   for (auto& x : operands) x = convert_to(x, t);
   return operands;
 }
