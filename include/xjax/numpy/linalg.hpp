@@ -920,30 +920,30 @@ XJAX_IMPL std::vector<std::vector<std::int64_t>> einsum_path(std::string_view su
 
 XJAX_IMPL array einsum(std::string_view subscripts, const std::vector<array>& operands_in, dot_precision_opt precision,
                        std::optional<dtype> preferred_element_type) {
-  using namespace einsum_detail;
+  namespace ed = einsum_detail;
   if (operands_in.empty()) xjax::detail::raise<value_error>("einsum", "no operands for subscripts '{}'", subscripts);
   std::vector<shape_t> shapes;
   for (auto& x : operands_in) shapes.push_back(x.shape());
-  const parsed p = parse(subscripts, shapes);
-  const auto path = path_of(p);
+  const ed::parsed p = ed::parse(subscripts, shapes);
+  const auto path = ed::path_of(p);
   auto t = linalg_detail::dot_type(operands_in, preferred_element_type);
   const dtype pet = t.dtype;
 
   // contract_path: the contractions (operand positions, removed indices, terms -> result).
   std::vector<std::string> input_list = p.inputs;
   std::vector<array> operands = operands_in;
-  const key_t output_set = key_of(p.output);
+  const ed::key_t output_set = ed::key_of(p.output);
   for (std::size_t cnum = 0; cnum < path.size(); ++cnum) {
     std::vector<std::int64_t> inds = path[cnum];
     std::sort(inds.rbegin(), inds.rend());
     // find_contraction
-    key_t idx_contract = 0, idx_remain = output_set;
+    ed::key_t idx_contract = 0, idx_remain = output_set;
     for (std::size_t i = 0; i < input_list.size(); ++i) {
       const bool in = std::find(inds.begin(), inds.end(), static_cast<std::int64_t>(i)) != inds.end();
-      (in ? idx_contract : idx_remain) |= key_of(input_list[i]);
+      (in ? idx_contract : idx_remain) |= ed::key_of(input_list[i]);
     }
-    const key_t new_result = idx_remain & idx_contract;
-    const key_t idx_removed = idx_contract & ~new_result;
+    const ed::key_t new_result = idx_remain & idx_contract;
+    const ed::key_t idx_removed = idx_contract & ~new_result;
     std::vector<std::string> tmp_inputs;
     std::vector<array> ops;
     for (auto i : inds) {
@@ -958,38 +958,38 @@ XJAX_IMPL array einsum(std::string_view subscripts, const std::vector<array>& op
     } else {
       std::string all;
       for (auto& s : tmp_inputs) all += s;
-      for (char c : letters_of(new_result)) result_names += c;
+      for (char c : ed::letters_of(new_result)) result_names += c;
       std::stable_sort(result_names.begin(), result_names.end(), [&](char x, char y) { return all.find(x) < all.find(y); });
     }
     input_list.push_back(result_names);
-    const std::string contracted_all = letters_of(idx_removed);  // sorted
+    const std::string contracted_all = ed::letters_of(idx_removed);  // sorted
 
     array operand;
     std::string names;
     if (ops.size() == 1) {
       operand = ops[0];
       names = tmp_inputs[0];
-      auto counts = counter(names);
+      auto counts = ed::counter(names);
       std::string uniques;
       for (char c : contracted_all)
-        if (count_in(counts, c) == 1) uniques += c;
-      sum_uniques(operand, names, uniques, pet);
-      sum_repeats(operand, names, counts, result_names, pet);
+        if (ed::count_in(counts, c) == 1) uniques += c;
+      ed::sum_uniques(operand, names, uniques, pet);
+      ed::sum_repeats(operand, names, counts, result_names, pet);
     } else {
       array lhs = ops[0], rhs = ops[1];
       std::string lhs_names = tmp_inputs[0], rhs_names = tmp_inputs[1];
-      filter_singleton_dims(lhs, lhs_names, rhs.shape(), rhs_names);
-      filter_singleton_dims(rhs, rhs_names, lhs.shape(), lhs_names);
-      auto lhs_counts = counter(lhs_names), rhs_counts = counter(rhs_names);
+      ed::filter_singleton_dims(lhs, lhs_names, rhs.shape(), rhs_names);
+      ed::filter_singleton_dims(rhs, rhs_names, lhs.shape(), lhs_names);
+      auto lhs_counts = ed::counter(lhs_names), rhs_counts = ed::counter(rhs_names);
       std::string lhs_uniques, rhs_uniques;
       for (char c : contracted_all) {
-        if (count_in(lhs_counts, c) == 1 && count_in(rhs_counts, c) == 0) lhs_uniques += c;
-        if (count_in(rhs_counts, c) == 1 && count_in(lhs_counts, c) == 0) rhs_uniques += c;
+        if (ed::count_in(lhs_counts, c) == 1 && ed::count_in(rhs_counts, c) == 0) lhs_uniques += c;
+        if (ed::count_in(rhs_counts, c) == 1 && ed::count_in(lhs_counts, c) == 0) rhs_uniques += c;
       }
-      sum_uniques(lhs, lhs_names, lhs_uniques, pet);
-      sum_uniques(rhs, rhs_names, rhs_uniques, pet);
-      sum_repeats(lhs, lhs_names, lhs_counts, result_names + rhs_names, pet);
-      sum_repeats(rhs, rhs_names, rhs_counts, result_names + lhs_names, pet);
+      ed::sum_uniques(lhs, lhs_names, lhs_uniques, pet);
+      ed::sum_uniques(rhs, rhs_names, rhs_uniques, pet);
+      ed::sum_repeats(lhs, lhs_names, lhs_counts, result_names + rhs_names, pet);
+      ed::sum_repeats(rhs, rhs_names, rhs_counts, result_names + lhs_names, pet);
       std::string contracted, batch;
       for (char c : contracted_all)
         if (lhs_names.find(c) != std::string::npos || rhs_names.find(c) != std::string::npos) contracted += c;
@@ -1005,7 +1005,7 @@ XJAX_IMPL array einsum(std::string_view subscripts, const std::vector<array>& op
         rhs_cont.push_back(static_cast<std::int64_t>(rhs_names.find(c)));
       }
       const std::string deleted = batch + contracted;
-      const std::string rem_lhs = remove_chars(lhs_names, deleted), rem_rhs = remove_chars(rhs_names, deleted);
+      const std::string rem_lhs = ed::remove_chars(lhs_names, deleted), rem_rhs = ed::remove_chars(rhs_names, deleted);
       names = batch + rem_rhs + rem_lhs;
       if (names == result_names) {
         operand = lax::dot_general(
@@ -1035,7 +1035,6 @@ namespace linalg {
 
 XJAX_IMPL array norm(const array& x0, const norm_ord& ord, const std::optional<shape_t>& axis0, bool keepdims) {
   constexpr std::string_view op = "norm";
-  using namespace linalg_detail;
   const array x = promote_dtypes_inexact({x0})[0];
   const std::int64_t nd = x.ndim();
   const double inf = std::numeric_limits<double>::infinity();
@@ -1046,13 +1045,13 @@ XJAX_IMPL array norm(const array& x0, const norm_ord& ord, const std::optional<s
     std::iota(a.begin(), a.end(), 0);
     return a;
   };
-  auto sqrt_sum_sq = [&](const shape_t& axes) { return lax::sqrt(sum(lax::mul(x, x), axes, keepdims)); };
+  auto sqrt_sum_sq = [&](const shape_t& axes) { return lax::sqrt(linalg_detail::sum(lax::mul(x, x), axes, keepdims)); };
   shape_t axes;
   if (!axis0) {
     if (ord.is_none()) return sqrt_sum_sq(all_axes());
     axes = all_axes();
   } else {
-    for (auto a : *axis0) axes.push_back(axis_of(op, a, nd));
+    for (auto a : *axis0) axes.push_back(linalg_detail::axis_of(op, a, nd));
     for (std::size_t i = 0; i < axes.size(); ++i)
       for (std::size_t j = 0; j < i; ++j)
         if (axes[i] == axes[j]) xjax::detail::raise<value_error>(op, "duplicate axes {} for norm", shape_str(*axis0));
@@ -1062,16 +1061,16 @@ XJAX_IMPL array norm(const array& x0, const norm_ord& ord, const std::optional<s
       xjax::detail::raise<value_error>(op, "Invalid order '{}' for vector norm.", ord.name);
     const double p = ord.value.value_or(2.0);
     if (p == 2) return sqrt_sum_sq(axes);
-    if (p == inf) return extremum(true, lax::abs(x), axes, keepdims, 0.0, op);
-    if (p == -inf) return extremum(false, lax::abs(x), axes, keepdims, std::nullopt, op);
-    if (p == 0) return sum(lax::ne(x, constant(0, x.dtype())), axes, keepdims, x.dtype());
-    if (p == 1) return sum(lax::abs(x), axes, keepdims);
+    if (p == inf) return linalg_detail::extremum(true, lax::abs(x), axes, keepdims, 0.0, op);
+    if (p == -inf) return linalg_detail::extremum(false, lax::abs(x), axes, keepdims, std::nullopt, op);
+    if (p == 0) return linalg_detail::sum(lax::ne(x, linalg_detail::constant(0, x.dtype())), axes, keepdims, x.dtype());
+    if (p == 1) return linalg_detail::sum(lax::abs(x), axes, keepdims);
     array abs_x = lax::abs(x);
     // lax._const(abs_x, ord) and lax._const(abs_x, 1. / ord_arr): both in x's dtype.
-    const array ord_arr = constant(p, x.dtype());
+    const array ord_arr = linalg_detail::constant(p, x.dtype());
     const double ord_value = ord_arr.item<double>();
-    const array ord_inv = constant(1.0 / ord_value, x.dtype());
-    array out = sum(lax::pow(abs_x, ord_arr), axes, keepdims);
+    const array ord_inv = linalg_detail::constant(1.0 / ord_value, x.dtype());
+    array out = linalg_detail::sum(lax::pow(abs_x, ord_arr), axes, keepdims);
     return lax::pow(out, ord_inv);
   }
   if (axes.size() == 2) {
@@ -1083,13 +1082,13 @@ XJAX_IMPL array norm(const array& x0, const norm_ord& ord, const std::optional<s
     const double p = *ord.value;
     if (p == 1 || p == -1) {
       if (!keepdims && col > row) --col;
-      array s = sum(lax::abs(x), {row}, keepdims);
-      return extremum(p == 1, s, {col}, keepdims, p == 1 ? std::optional<double>(0.0) : std::nullopt, op);
+      array s = linalg_detail::sum(lax::abs(x), {row}, keepdims);
+      return linalg_detail::extremum(p == 1, s, {col}, keepdims, p == 1 ? std::optional<double>(0.0) : std::nullopt, op);
     }
     if (p == inf || p == -inf) {
       if (!keepdims && row > col) --row;
-      array s = sum(lax::abs(x), {col}, keepdims);
-      return extremum(p == inf, s, {row}, keepdims, p == inf ? std::optional<double>(0.0) : std::nullopt, op);
+      array s = linalg_detail::sum(lax::abs(x), {col}, keepdims);
+      return linalg_detail::extremum(p == inf, s, {row}, keepdims, p == inf ? std::optional<double>(0.0) : std::nullopt, op);
     }
     xjax::detail::raise<value_error>(op, "Invalid order '{}' for matrix norm.", p);
   }
