@@ -69,7 +69,7 @@ const std::map<std::string, op_fn>& ops() {
       {"argwhere", [](C c, X xs) { return std::vector<array>{jnp::argwhere(xs[0], c.opt("size"), c.opt("fill"))}; }},
       {"top_k",
        [](C c, X xs) {
-         auto [v, i] = lax::top_k(xs[0], c.integer("k"));
+         auto [v, i] = lax::top_k(xs[0], c.integer("k"), c.integer("axis"));
          return std::vector<array>{v, i};
        }},
   };
@@ -94,6 +94,7 @@ void run_golden(const std::string& op) {
     auto j = xjax::make_jaxpr([&](const std::vector<array>& xs) { return fn(c, xs); })(g.inputs);
     std::string text = xjax::to_string(j);
     CHECK_MESSAGE(text.find("jit[") == std::string::npos, text);
+    if (op == "top_k") CHECK(text == g.jaxpr);  // jnp functions are jit-wrapped in JAX, lax.top_k is not
     std::vector<array> staged = xjax::eval_jaxpr(j, g.inputs);
     REQUIRE(staged.size() == g.outputs.size());
     for (std::size_t i = 0; i < staged.size(); ++i) {
@@ -160,7 +161,10 @@ TEST_CASE("sorting errors") {
       [&] { xjax::make_jaxpr([](const array& a) { return jnp::argwhere(a); })(x); }, {"[nonzero]", "size"});
   check_error<xjax::value_error>([&] { jnp::nonzero(array(1.0f)); }, {"[nonzero]", "0-d"});
   check_error<xjax::value_error>([&] { lax::top_k(x, 5); }, {"[top_k]", "k=5", "(3, 4)"});
+  check_error<xjax::value_error>([&] { lax::top_k(x, 4, 0); }, {"[top_k]", "k=4", "axis 0", "(3, 4)"});
+  check_error<xjax::value_error>([&] { lax::top_k(x, -1); }, {"[top_k]", "k=-1"});
   check_error<xjax::value_error>([&] { lax::top_k(array(1.0f), 1); }, {"[top_k]", "()"});
+  check_error<xjax::value_error>([&] { lax::top_k(x, 1, 2); }, {"[top_k]", "axis 2", "(3, 4)"});
   check_error<xjax::value_error>([&] { jnp::unique(array::from_vector<float>({}), 2); },
                                  {"[unique]", "fill_value", "(0,)"});
   check_error<xjax::value_error>([&] { jnp::nonzero(x, -1); }, {"[nonzero]", "size", "-1"});

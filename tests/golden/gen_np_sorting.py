@@ -7,7 +7,7 @@ Case names: <op>;<key>=<value>;...;<tag>
   searchsorted: side (inputs: a, v)
   unique: size[, fill] (one output); unique_all: size (values, indices, inverse, counts)
   nonzero, flatnonzero, argwhere: size[, fill]
-  top_k: k (outputs: values, indices)
+  top_k: k, axis (outputs: values, indices; the jaxpr text is JAX's: top_k is a primitive)
 Index results are int32: JAX without x64 gives int32; with 64-bit inputs JAX x64 would
 give int64, and xjax keeps its default int (int32), so those cases convert JAX's index
 outputs to int32 (the values are the same).
@@ -125,9 +125,14 @@ tk = {
     "f64": arrays["f64"],
     "i64": arrays["i64"],
 }
+tk["f32_zeros"] = np.array([0.0, -0.0, 0.0, -0.0, np.nan, 1.0], np.float32)  # (golden data has no -NaN)
+tk["bool"] = np.array([False, True, False, True])
+tk["f16_2x3"] = np.array([[1, 2, 2], [np.inf, -1, 0]], np.float16)
 for tag, x in tk.items():
-    for k in sorted({0, 1, 2, x.shape[-1]}):
-        g.case(name("top_k", tag, k=k), lambda x, k=k: lax.top_k(x, k), x)
+    for axis in range(-x.ndim, x.ndim):
+        for k in sorted({0, 1, 2, x.shape[axis]}):
+            if k <= x.shape[axis]:
+                g.case(name("top_k", tag, k=k, axis=axis), lambda x, k=k, axis=axis: lax.top_k(x, k, axis=axis), x)
 
 # errors JAX raises (mirrored by the C++ error tests)
 g.error("sort_axis", lambda x: jnp.sort(x, axis=2), i_dup)

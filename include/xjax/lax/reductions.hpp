@@ -71,6 +71,13 @@ XJAX_API std::vector<array> sort(const std::vector<array>& operands, std::int64_
 XJAX_API std::pair<array, array> sort_key_val(const array& keys, const array& values, std::int64_t dimension = -1,
                                               bool is_stable = true);
 
+// --- top_k (jax.lax.top_k): the k largest elements along `axis` (negative counts
+// from the end; default the last), in descending order, and their int32 indices.
+// Floats in the IEEE total order (NaN largest, a NaN with the sign bit smallest,
+// -0.0 < 0.0); ties give the lower index first (XLA's TopK).
+//   auto [v, i] = lax::top_k(x /* [3, 1, 2] */, 2);   // v: 3 2, i: 0 2
+XJAX_API std::pair<array, array> top_k(const array& operand, std::int64_t k, std::int64_t axis = -1);
+
 // --- iota: 0, 1, 2, ... in a numeric dtype.
 
 /// [0, 1, ..., size - 1] of dtype `d` (integers wrap, floats round, as XLA).

@@ -1,5 +1,6 @@
 #pragma once
-// Sorting and searching: sort, argsort, searchsorted, unique, nonzero/argwhere (static size), top_k.
+// Sorting and searching: sort, argsort, searchsorted, unique, nonzero/argwhere (static size).
+// (jax.lax.top_k is lax::top_k, a primitive: lax/reductions.hpp.)
 //
 //   namespace jnp = xjax::numpy;
 //   auto x = xjax::array::from_vector<float>({3, 1, 2, 1});
@@ -10,7 +11,6 @@
 //   auto u = jnp::unique_all(x, {.size = 3}); // u.values, u.indices, u.inverse, u.counts
 //   jnp::nonzero(x, 2);                       // {int32[2]}: the first 2 indices of nonzero elements
 //   jnp::argwhere(x, 4);                      // int32[4,1]
-//   auto [v, i] = xjax::lax::top_k(x, 2);      // 3 2 / 0 2 (int32 indices)
 //
 // Index results are int32 (JAX's default int without x64). `size` may be left out only
 // on concrete arrays: under tracing the result's shape cannot depend on values, so a
@@ -77,12 +77,6 @@ XJAX_API array argwhere(const array& a, std::optional<std::int64_t> size = {},
 
 }  // namespace xjax::numpy
 
-namespace xjax::lax {
-/// The `k` largest elements along the last axis, in descending order, and their int32
-/// indices (jax.lax.top_k). Ties: the lower index first; NaN counts as the largest.
-/// Built on lax::sort (xjax has no top_k primitive), so a jaxpr shows sort, rev and slice.
-XJAX_API std::pair<array, array> top_k(const array& operand, std::int64_t k);
-}  // namespace xjax::lax
 
 // ---------------------------------------------------------------------------
 // Implementation
@@ -336,25 +330,4 @@ XJAX_IMPL array argwhere(const array& a, std::optional<std::int64_t> size, std::
 
 }  // namespace xjax::numpy
 
-namespace xjax::lax {
-XJAX_IMPL std::pair<array, array> top_k(const array& operand, std::int64_t k) {
-  if (operand.ndim() == 0) {
-    xjax::detail::raise<value_error>("top_k", "operand must have at least one dimension, got shape {}",
-                                     shape_str(operand.shape()));
-  }
-  const std::int64_t dim = operand.ndim() - 1;
-  const std::int64_t n = operand.shape()[dim];
-  if (k < 0 || k > n) {
-    xjax::detail::raise<value_error>("top_k", "k must be in [0, {}] for an operand of shape {}, got k={}", n,
-                                     shape_str(operand.shape()), k);
-  }
-  // A stable ascending sort of the reversed operand, reversed: descending, ties by index.
-  array xr = rev(operand, {dim});
-  array ir = rev(broadcasted_iota(int32, operand.shape(), dim), {dim});
-  auto [v, i] = sort_key_val(xr, ir, dim, true);
-  v = rev(v, {dim});
-  i = rev(i, {dim});
-  return {numpy::detail_sorting::take_prefix(v, dim, k), numpy::detail_sorting::take_prefix(i, dim, k)};
-}
-}  // namespace xjax::lax
 #endif  // XJAX_HAS_IMPL

@@ -104,6 +104,17 @@ struct sort_params {
   }
 };
 
+/// top_k: the k largest elements along `axis` (JAX prints axis and k).
+struct top_k_params {
+  std::int64_t k = 0;
+  std::int64_t axis = 0;
+  bool operator==(const top_k_params&) const = default;
+  template <class F> void fields(F&& f) const {
+    f("axis", axis);
+    f("k", k);
+  }
+};
+
 struct iota_params {
   xjax::dtype dtype = int32;
   shape_t shape;
@@ -666,6 +677,85 @@ class sort_primitive final : public primitive_of<sort_params> {
 inline const sort_primitive& sort_p() { static const sort_primitive p; return p; }
 
 // ---------------------------------------------------------------------------
+// top_k: the k largest elements along `axis`, descending, and their int32 indices.
+// Order as XLA's TopK on the CPU: the IEEE total order (NaN largest, -NaN smallest,
+// -0.0 < 0.0); ties: the lower index first.
+
+class top_k_primitive final : public primitive_of<top_k_params> {
+ public:
+  constexpr top_k_primitive() : primitive_of<top_k_params>("top_k") {}
+
+  std::vector<aval> shape_rule(std::span<const aval> in, const top_k_params& p) const override {
+    check_arity("top_k", in.size(), 1);
+    const auto rank = static_cast<std::int64_t>(in[0].shape.size());
+    if (p.axis < 0 || p.axis >= rank) {
+      detail::raise<value_error>("top_k", "axis {} is out of bounds for an operand of shape {}", p.axis,
+                                 shape_str(in[0].shape));
+    }
+    const std::int64_t n = in[0].shape[static_cast<std::size_t>(p.axis)];
+    if (p.k < 0 || p.k > n) {
+      detail::raise<value_error>("top_k", "k={} must be in [0, {}] (the size of axis {} of the operand of shape {})",
+                                 p.k, n, p.axis, shape_str(in[0].shape));
+    }
+    shape_t out = in[0].shape;
+    out[static_cast<std::size_t>(p.axis)] = p.k;
+    return {aval{out, in[0].dtype, in[0].weak_type}, aval{out, int32, false}};
+  }
+
+  std::vector<array> eval(std::span<const array> in, const top_k_params& p) const override {
+    const array& x = in[0];
+    // Keys ordered as XLA's TopK comparator: floats by the IEEE total order of their bits
+    // (-NaN < -inf < ... < -0.0 < 0.0 < ... < inf < NaN).
+    std::vector<std::uint64_t> keys(static_cast<std::size_t>(x.size()));
+    reference::visit_compute<all_types>(x.dtype(), [&](auto tag) {
+      using C = decltype(tag);
+      const std::vector<C> xs = reference::load<C>(x);
+      for (std::size_t i = 0; i < keys.size(); ++i) {
+        const C v = xs[i];
+        if constexpr (std::is_floating_point_v<C>) {
+          // Widening to double keeps the sign and NaN-ness, and the order of the values.
+          const auto bits = std::bit_cast<std::uint64_t>(static_cast<double>(v));
+          keys[i] = bits >> 63 ? ~bits : bits | (std::uint64_t{1} << 63);
+        } else if constexpr (std::is_same_v<C, std::int64_t>) {
+          keys[i] = static_cast<std::uint64_t>(v) ^ (std::uint64_t{1} << 63);
+        } else {
+          keys[i] = static_cast<std::uint64_t>(v);
+        }
+      }
+    });
+    const line_layout lines(x.shape(), p.axis);
+    shape_t out_shape = x.shape();
+    out_shape[static_cast<std::size_t>(p.axis)] = p.k;
+    array values = array::empty(out_shape, x.dtype(), x.weak_type());
+    array indices = array::empty(out_shape, int32);
+    const auto size = static_cast<std::size_t>(x.itemsize());
+    const auto* src = static_cast<const unsigned char*>(x.raw_data());
+    auto* dst = static_cast<unsigned char*>(values.mutable_raw_data());
+    auto* idx = static_cast<std::int32_t*>(indices.mutable_raw_data());
+    std::vector<std::int64_t> order(static_cast<std::size_t>(lines.n));
+    std::int64_t line = 0;
+    lines.for_each_line([&](std::int64_t base) {
+      for (std::int64_t j = 0; j < lines.n; ++j) order[static_cast<std::size_t>(j)] = j;
+      std::stable_sort(order.begin(), order.end(), [&](std::int64_t a, std::int64_t b) {
+        return keys[static_cast<std::size_t>(base + a * lines.inner)] > keys[static_cast<std::size_t>(base + b * lines.inner)];
+      });
+      // The output line of this operand line: same outer and inner position, k long.
+      const std::int64_t o = line / lines.inner, i = line % lines.inner;
+      const std::int64_t out_base = o * p.k * lines.inner + i;
+      for (std::int64_t j = 0; j < p.k; ++j) {
+        const std::int64_t from = base + order[static_cast<std::size_t>(j)] * lines.inner;
+        const std::int64_t to = out_base + j * lines.inner;
+        std::memcpy(dst + static_cast<std::size_t>(to) * size, src + static_cast<std::size_t>(from) * size, size);
+        idx[to] = static_cast<std::int32_t>(order[static_cast<std::size_t>(j)]);
+      }
+      ++line;
+    });
+    return {values, indices};
+  }
+};
+inline const top_k_primitive& top_k_p() { static const top_k_primitive p; return p; }
+
+// ---------------------------------------------------------------------------
 // iota: no operand; each element is its index along `dimension`.
 
 class iota_primitive final : public primitive_of<iota_params> {
@@ -742,6 +832,16 @@ XJAX_IMPL array sort(const array& x, std::int64_t dimension, bool is_stable, std
 XJAX_IMPL std::pair<array, array> sort_key_val(const array& keys, const array& values, std::int64_t dimension,
                                                bool is_stable) {
   auto out = sort(std::vector<array>{keys, values}, dimension, is_stable, 1);
+  return {out[0], out[1]};
+}
+
+XJAX_IMPL std::pair<array, array> top_k(const array& operand, std::int64_t k, std::int64_t axis) {
+  const auto rank = operand.ndim();
+  if (axis < -rank || axis >= rank) {
+    xjax::detail::raise<value_error>("top_k", "axis {} is out of bounds for an operand of shape {}", axis,
+                                     shape_str(operand.shape()));
+  }
+  auto out = prim::top_k_p().bind({operand}, {k, axis < 0 ? axis + rank : axis});
   return {out[0], out[1]};
 }
 
