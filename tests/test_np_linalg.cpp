@@ -265,6 +265,11 @@ TEST_CASE("matmul/dot/tensordot/einsum keep JAX's result dtypes with C++ scalars
   CHECK(jnp::trace(lax::convert_element_type(f32({3, 3}), xjax::uint8)).dtype() == xjax::uint32);
   CHECK(jnp::linalg::norm(i8).dtype() == xjax::float32);
   CHECK(jnp::linalg::norm(f32({2, 3}), 1, 1, true).shape() == shape_t{2, 1});
+  const std::string fro = "fro";
+  CHECK(xjax::testing::compare(jnp::linalg::norm(f32({2, 3}), fro), jnp::linalg::norm(f32({2, 3}))).empty());
+  CHECK(xjax::testing::compare(jnp::linalg::norm(f32({2, 3}), std::nullopt, shape_t{0, 1}),
+                               jnp::linalg::norm(f32({2, 3}), "f"))
+            .empty());
 }
 
 TEST_CASE("matmul errors name both shapes and the mismatched dimensions") {

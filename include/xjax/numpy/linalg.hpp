@@ -118,6 +118,7 @@ struct norm_ord {
   norm_ord(T v) : value(static_cast<double>(v)) {}  // NOLINT: implicit, as a Python number
   norm_ord(const char* s) : name(s) {}              // NOLINT
   norm_ord(std::string_view s) : name(s) {}         // NOLINT
+  norm_ord(const std::string& s) : name(s) {}       // NOLINT
   bool is_none() const { return !value && name.empty(); }
 };
 
