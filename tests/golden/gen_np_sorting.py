@@ -82,6 +82,12 @@ for side in ["left", "right"]:
     g.case(name("searchsorted", "i64", side=side), i32(lambda a, v, side=side: jnp.searchsorted(a, v, side=side)),
            np.array([1, 3, 3, 7], np.int64), np.array([3, 9], np.int64))
 
+big = np.sort(r.integers(-50, 50, 100)).astype(np.float32)
+for side in ["left", "right"]:
+    for n in [1, 2, 3, 7, 8, 100]:
+        g.case(name("searchsorted", f"f32_n{n}", side=side), lambda a, v, side=side: jnp.searchsorted(a, v, side=side),
+               big[:n], r.integers(-55, 55, (5, 10)).astype(np.float32))
+
 # unique
 for tag in ["f32_nan", "i32_3x4", "u8", "bool", "f64", "i64", "f16"]:
     x = arrays[tag]

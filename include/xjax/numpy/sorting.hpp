@@ -39,9 +39,10 @@ XJAX_API array argsort(const array& a, std::optional<std::int64_t> axis = -1, bo
                        bool descending = false);
 
 /// Insertion indices of `v` into the sorted 1-d `a` (int32, v's shape); side is "left"
-/// or "right". Floats compare in JAX's total order (NaN last, -0.0 == 0.0). Computed by
-/// comparing every pair (JAX's method="compare_all"); JAX's default "scan" gives the
-/// same values with a loop xjax does not have.
+/// or "right". Floats compare in JAX's total order (NaN last, -0.0 == 0.0). JAX's
+/// default method ("scan": a binary search), unrolled into ceil(log2(a.size + 1)) steps
+/// of gather / compare / select_n, since xjax has no loop primitive (JAX's
+/// "scan_unrolled").
 XJAX_API array searchsorted(const array& a, const array& v, const std::string& side = "left");
 
 /// Options of unique_all.
@@ -204,15 +205,29 @@ XJAX_IMPL array searchsorted(const array& a, const array& v, const std::string& 
   const array& sa = pv[0];
   const array& q = pv[1];
   const std::int64_t n = sa.shape()[0];
-  shape_t full = q.shape();
-  full.push_back(n);
-  if (n == 0) return lax::broadcast_in_dim(detail_sorting::konst(0, int32), q.shape(), {});
-  shape_t qdims;
-  for (std::int64_t d = 0; d < q.ndim(); ++d) qdims.push_back(d);
-  array ab = lax::broadcast_in_dim(sa, full, {q.ndim()});
-  array qb = lax::broadcast_in_dim(q, full, qdims);
-  array cmp = detail_sorting::total_less(ab, qb, side == "right");
-  return lax::reduce_sum(lax::convert_element_type(cmp, int32), {q.ndim()});
+  // JAX's binary search (method "scan"), unrolled: ceil(log2(n + 1)) halvings of [low, high).
+  const dtype idt = n >= (std::int64_t{1} << 31) - 1 ? int64 : int32;
+  const dtype udt = idt == int32 ? uint32 : uint64;
+  array low = lax::broadcast_in_dim(detail_sorting::konst(0, idt), q.shape(), {});
+  array high = lax::broadcast_in_dim(detail_sorting::konst(n, idt), q.shape(), {});
+  const array two = lax::broadcast_in_dim(detail_sorting::konst(2, udt), q.shape(), {});
+  shape_t ishape = q.shape();
+  ishape.push_back(1);
+  lax::gather_dimension_numbers gd{.offset_dims = {}, .collapsed_slice_dims = {0}, .start_index_map = {0}};
+  lax::gather_options go;
+  go.mode = lax::gather_scatter_mode::clip;
+  int levels = 0;
+  while ((std::int64_t{1} << levels) < n + 1) ++levels;
+  for (int level = 0; level < levels; ++level) {
+    array sum = lax::add(lax::convert_element_type(low, udt), lax::convert_element_type(high, udt));
+    array mid = lax::convert_element_type(lax::div(sum, two), idt);
+    array a_mid = lax::gather(sa, lax::reshape(mid, ishape), gd, {1}, go);
+    // left: go left while q <= a[mid]; right: while q < a[mid] (JAX's total order).
+    array go_left = detail_sorting::total_less(q, a_mid, side == "left");
+    low = lax::select_n(go_left, {mid, low});
+    high = lax::select_n(go_left, {high, mid});
+  }
+  return idt == int32 ? high : lax::convert_element_type(high, int32);
 }
 
 XJAX_IMPL unique_result unique_all(const array& a, const unique_options& options) {
