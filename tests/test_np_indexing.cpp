@@ -252,6 +252,8 @@ TEST_CASE("indexing: the operator() API") {
   CHECK(x.at(rows).add(1).shape() == shape_t{3, 4});
   CHECK(x(1, 2, xjax::newaxis).shape() == shape_t{1});
   CHECK(x(array(2)).to_vector<float>() == std::vector<float>{8, 9, 10, 11});
+  CHECK(x(true).shape() == shape_t{1, 3, 4});
+  CHECK(x(false, 1).shape() == shape_t{0, 4});
 }
 
 TEST_CASE("indexing errors") {
@@ -269,7 +271,9 @@ TEST_CASE("indexing errors") {
       {"[getitem]", "boolean", "bool[3,4]", "concrete"});
   check_error<xjax::shape_error>([&] { x(array::from_vector<bool>({true, false})); },
                                  {"[getitem]", "boolean index did not match", "(2,)", "(3, 4)"});
-  check_error<xjax::type_error>([&] { x(true); }, {"[getitem]", "bool"});
+  check_error<xjax::concretization_error>(
+      [&] { xjax::make_jaxpr([](const array& a) { return a(lax::gt(a(0, 0), 3.0f)); })(x); },
+      {"[getitem]", "boolean", "bool[]"});
   check_error<xjax::shape_error>([&] { array::from_vector<float>({}, {0, 3})(0); },
                                  {"[getitem]", "out of bounds", "size 0", "(0, 3)"});
   check_error<xjax::shape_error>([&] { x.at(0).set(array::from_vector<float>({1, 2, 3})); },

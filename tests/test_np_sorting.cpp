@@ -60,7 +60,9 @@ const std::map<std::string, op_fn>& ops() {
        }},
       {"unique_all",
        [](C c, X xs) {
-         auto u = jnp::unique_all(xs[0], {.size = c.opt("size")});
+         std::optional<array> fill;
+         if (c.has("fill")) fill = array(static_cast<int>(c.integer("fill")));
+         auto u = jnp::unique_all(xs[0], {.size = c.opt("size"), .fill_value = fill});
          return std::vector<array>{u.values, u.indices, u.inverse, u.counts};
        }},
       {"nonzero", [](C c, X xs) { return jnp::nonzero(xs[0], c.opt("size"), c.opt("fill")); }},

@@ -131,6 +131,15 @@ case("get", "M1", x234, np.array([[True, False, True], [False, False, True]]), t
 case("get", "E|M1", x234, np.array([True, False, False, True]), tag="i32_2x3x4_mask_last")
 case("get", "M1", x234, np.array([True, True]), tag="i32_2x3x4_mask_all")
 
+# --- boolean scalars (x[True] adds a dimension of size 1, x[False] one of size 0)
+case("get", "M1", x34, np.array(True), tag="f32_3x4_true")
+case("get", "M1", x34, np.array(False), tag="f32_3x4_false")
+case("get", "1|M1", x34, np.array(True), tag="f32_3x4_int_true")
+case("get", "M1|s::-1|M2", x34, np.array(False), np.array(True), tag="f32_3x4_false_rev_true")
+case("get", "M1|A2", x34, np.array(True), i32(2, 0), tag="f32_3x4_true_idx")
+case("set", "M1", x34, np.array(True), upd=np.array(-1.0, np.float32), tag="f32_3x4_true")
+case("add", "0|M1", x34, np.array(False), upd=np.array(5.0, np.float32), tag="f32_3x4_false")
+
 # --- get with modes
 case("getmode", "A1", x34, idx_oob, mode="fill", tag="f32_fill_nan")
 case("getmode", "A1", x34, idx_oob, mode="fill", fill=-1.0, tag="f32_fill_m1")

@@ -101,6 +101,11 @@ for tag in ["f32_nan", "i32_3x4", "u8", "bool", "f64", "i64", "f16"]:
                    jnp.unique(x, return_index=True, return_inverse=True, return_counts=True, size=size)), x)
 g.case(name("unique", "f32_0d", size=1), lambda x: jnp.unique(x, size=1), np.array(2.0, np.float32))
 g.case(name("unique", "empty", size=2, fill=7), lambda x: jnp.unique(x, size=2, fill_value=7), arrays["empty"])
+for tag in ["empty", "empty_2x0"]:
+    g.case(name("unique_all", tag, size=2, fill=3),
+           lambda x: (lambda u: (u[0],) + tuple(o.astype(jnp.int32) for o in u[1:]))(
+               jnp.unique(x, return_index=True, return_inverse=True, return_counts=True, size=2, fill_value=3)),
+           arrays[tag])
 
 # nonzero / flatnonzero / argwhere
 nz = {

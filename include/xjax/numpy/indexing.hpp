@@ -16,6 +16,8 @@
 //   - a boolean array (a mask over the next mask.ndim() dimensions): only a concrete one,
 //     since the result's shape depends on its values (a traced mask is a
 //     concretization_error naming its shape, as JAX's NonConcreteBooleanIndexError);
+//     a boolean scalar (C++ bool or 0-d array) is NumPy's: a new dimension indexed by the
+//     advanced index [0] (true) or [] (false), e.g. x(true) is f32[1,3,4], x(false, 1) f32[0,4];
 //   - a traced 0-d integer array: a run-time index (dynamic_slice; clamped as JAX).
 //
 //   auto x = xjax::array::from_vector<float>({0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, {3, 4});
@@ -156,6 +158,7 @@ struct entry {
   std::int64_t i = 0;        // integer
   xjax::slice s;             // slice
   array a;                   // advanced (integer array)
+  bool inserted = false;     // a boolean scalar: an index array of shape (1,) or (0,) into a new dimension
 };
 
 struct canon_slice {
@@ -251,15 +254,21 @@ inline std::vector<entry> parse(const shape_t& shape, const std::vector<index>& 
     } else {
       const array& a = std::get<array>(v);
       if (a.dtype() == bool_) {
-        if (a.ndim() == 0) {
-          xjax::detail::raise<type_error>(op, "a boolean scalar index is not supported (got a bool[] index)");
-        }
         if (!a.is_concrete()) {
           xjax::detail::raise<concretization_error>(
               op,
               "array boolean indices must be concrete; got a traced {} mask (the result's shape would depend on "
               "its values); use jnp::where or a static size instead",
               a.aval().str());
+        }
+        if (a.ndim() == 0) {
+          // As NumPy and JAX: a new dimension of size 1 indexed by the advanced index
+          // [0] (True) or [] (False), which broadcasts with the other advanced indices.
+          entry e{kind::advanced, pos++};
+          e.inserted = true;
+          e.a = a.item<bool>() ? array::from_vector<std::int32_t>({0}) : array::from_vector<std::int32_t>({});
+          raw.push_back(e);
+          continue;
         }
         entry e{kind::mask, pos};
         e.a = a;
@@ -317,7 +326,7 @@ inline std::vector<entry> parse(const shape_t& shape, const std::vector<index>& 
       entry e = raw[r];
       e.raw_pos = p++;
       out.push_back(e);
-      if (e.k != kind::newaxis) ++d;
+      if (e.k != kind::newaxis && !e.inserted) ++d;
     }
   }
   if (ellipsis_at < 0) {
@@ -331,7 +340,18 @@ inline std::vector<entry> parse(const shape_t& shape, const std::vector<index>& 
 inline array take(const array& x, const std::vector<index>& indices, std::optional<lax::gather_scatter_mode> mode,
                   std::optional<lax::static_scalar> fill_value, bool update, std::string_view op) {
   auto es = parse(x.shape(), indices, op);
-  const auto& xs = x.shape();
+  array x_in = x;
+  {
+    shape_t bool_dims;
+    std::int64_t d = 0;
+    for (auto& e : es) {
+      if (e.k == kind::newaxis) continue;
+      if (e.inserted) bool_dims.push_back(d);
+      ++d;
+    }
+    if (!bool_dims.empty()) x_in = lax::expand_dims(x, bool_dims);
+  }
+  const auto& xs = x_in.shape();
   bool any_array = false, nonscalar_array = false;
   for (auto& e : es) {
     if (e.k == kind::advanced) {
@@ -398,9 +418,9 @@ inline array take(const array& x, const std::vector<index>& indices, std::option
       ++d;
     }
   }
-  array y = x;
+  array y = x_in;
   if (need_slice || need_strides) {
-    y = lax::slice(x, start, limit, need_strides ? std::optional<shape_t>(strides) : std::nullopt);
+    y = lax::slice(x_in, start, limit, need_strides ? std::optional<shape_t>(strides) : std::nullopt);
   }
   if (!rev_dims.empty()) y = lax::rev(y, rev_dims);
   const auto& ys = y.shape();

@@ -245,7 +245,7 @@ XJAX_IMPL unique_result unique_all(const array& a, const unique_options& options
     unique_result r;
     array fill = options.fill_value ? convert_to(*options.fill_value, {a.dtype(), false}) : konst(0, a.dtype());
     r.values = lax::broadcast_in_dim(fill, {size}, {});
-    r.indices = lax::broadcast_in_dim(konst(0, int32), {size ? 1 : 1}, {});
+    r.indices = lax::broadcast_in_dim(konst(0, int32), {0}, {});
     r.inverse = lax::broadcast_in_dim(konst(0, int32), a.shape(), {});
     r.counts = lax::broadcast_in_dim(konst(0, int32), {0}, {});
     return r;
