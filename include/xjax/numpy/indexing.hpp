@@ -153,6 +153,7 @@ namespace xjax::numpy::detail_indexing {
 enum class kind { integer, slice, newaxis, advanced, mask };
 
 struct entry {
+  entry(kind k_, std::int64_t raw_pos_, std::int64_t i_ = 0) : k(k_), raw_pos(raw_pos_), i(i_) {}
   kind k;
   std::int64_t raw_pos = 0;  // position in the index tuple (an ellipsis counts once)
   std::int64_t i = 0;        // integer
