@@ -7,6 +7,7 @@
 // constants too, so an inner jaxpr can close over an outer tracer. With no trace
 // active, bind evaluates the primitive eagerly on the reference backend.
 
+#include <array>
 #include <memory>
 #include <unordered_map>
 #include <vector>
@@ -193,21 +194,67 @@ XJAX_IMPL atom trace_frame::to_atom(const array& x, std::string_view op) {
   return m_constvars[it->second];
 }
 
+namespace detail {
+/// The eager path's memo of the last few validated signatures: shape rules are pure
+/// functions of (primitive, input avals, params), so an eager op whose signature
+/// passed its shape rule recently need not run it again (JAX caches its eager ops'
+/// executables by the same key). Only successes are recorded; errors are raised anew.
+/// A primitive is identified by its address (primitives are statics, see primitive.hpp).
+class validated_signatures {
+ public:
+  bool contains(const primitive& p, std::span<const array> inputs, const params_ptr& params) const {
+    for (const entry& e : m_entries) {
+      if (e.prim == &p && matches(e, inputs, params)) return true;
+    }
+    return false;
+  }
+  void insert(const primitive& p, std::vector<aval> in_avals, const params_ptr& params) {
+    m_entries[m_next] = entry{&p, std::move(in_avals), params};
+    m_next = (m_next + 1) % m_entries.size();
+  }
+
+ private:
+  struct entry {
+    const primitive* prim = nullptr;
+    std::vector<aval> avals;
+    params_ptr params;
+  };
+  static bool matches(const entry& e, std::span<const array> inputs, const params_ptr& params) {
+    if (e.avals.size() != inputs.size()) return false;
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+      if (!(inputs[i].aval() == e.avals[i])) return false;
+    }
+    return e.params == params || e.params->equals(*params);
+  }
+  std::array<entry, 8> m_entries;
+  std::size_t m_next = 0;
+};
+
+inline validated_signatures& eager_validated() {
+  thread_local validated_signatures memo;
+  return memo;
+}
+}  // namespace detail
+
 XJAX_IMPL std::vector<array> bind(const primitive& p, std::span<const array> inputs, const params_ptr& params) {
   auto& stack = detail::trace_stack();
-  std::vector<aval> in_avals = avals_of(inputs);
   if (stack.empty()) {
     for (auto& x : inputs) {
       if (x.is_tracer()) detail::live_frame_of(x, p.name());  // throws the right tracer error
     }
-    p.abstract_eval(in_avals, *params);  // validates; the error a user sees comes from here
+    auto& memo = detail::eager_validated();
+    if (!memo.contains(p, inputs, params)) {
+      std::vector<aval> in_avals = avals_of(inputs);
+      p.abstract_eval(in_avals, *params);  // validates; the error a user sees comes from here
+      memo.insert(p, std::move(in_avals), params);
+    }
     return p.eval_reference(inputs, *params);
   }
   trace_frame& top = *stack.back();
   std::vector<atom> atoms;
   atoms.reserve(inputs.size());
   for (auto& x : inputs) atoms.push_back(top.to_atom(x, p.name()));
-  return top.add_equation(p, std::move(atoms), p.abstract_eval(in_avals, *params), params);
+  return top.add_equation(p, std::move(atoms), p.abstract_eval(avals_of(inputs), *params), params);
 }
 
 XJAX_IMPL void array::require_concrete(std::string_view what) const {

@@ -64,20 +64,20 @@ inline std::string dtypes_str(std::span<const aval> in) {
 /// The result shape of an n-ary elementwise op (JAX's broadcasting_shape_rule): 0-d
 /// operands broadcast; the others have one rank and, in each dimension, one size or 1.
 inline shape_t elementwise_shape(std::string_view op, std::span<const aval> in) {
-  std::vector<const shape_t*> shapes;
-  for (auto& a : in)
-    if (!a.shape.empty()) shapes.push_back(&a.shape);
-  if (shapes.empty()) return {};
-  shape_t out = *shapes[0];
-  for (auto* s : shapes) {
-    if (s->size() != out.size()) {
+  auto first = std::find_if(in.begin(), in.end(), [](const aval& a) { return !a.shape.empty(); });
+  if (first == in.end()) return {};
+  shape_t out = first->shape;
+  for (auto it = first + 1; it != in.end(); ++it) {
+    const shape_t& s = it->shape;
+    if (s.empty() || s == out) continue;
+    if (s.size() != out.size()) {
       detail::raise<shape_error>(op, "arrays must have the same number of dimensions (or be 0-d), got shapes {}",
                                  shapes_str(in));
     }
     for (std::size_t d = 0; d < out.size(); ++d) {
-      if ((*s)[d] == out[d] || (*s)[d] == 1) continue;
+      if (s[d] == out[d] || s[d] == 1) continue;
       if (out[d] != 1) detail::raise<shape_error>(op, "got incompatible shapes for broadcasting: {}", shapes_str(in));
-      out[d] = (*s)[d];
+      out[d] = s[d];
     }
   }
   return out;
@@ -271,6 +271,29 @@ template <class Op> dtype op_result_dtype(dtype d) {
   else return d;
 }
 
+/// The fast path of the unary and binary kernels, for the default dtypes: calls
+/// f(T{}) when `d` is float32 (T = float) or int32 (T = std::int32_t), in Op's domain,
+/// and Op's result has dtype `d`; returns whether it did. The kernel then computes
+/// element by element, with no intermediate vectors, exactly what the general path
+/// computes: operands widened to the compute type, Op::apply, narrowed once.
+template <class Op, class F> bool visit_fast_dtype(dtype d, F&& f) {
+  if constexpr (!requires { Op::result_dtype(d); }) {
+    if constexpr (Op::domain.contains(float32)) {
+      if (d == float32) {
+        f(float{});
+        return true;
+      }
+    }
+    if constexpr (Op::domain.contains(int32)) {
+      if (d == int32) {
+        f(std::int32_t{});
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 // ===========================================================================
 // Unary and binary primitives from op structs
 
@@ -294,6 +317,17 @@ template <class Op> class unary_primitive final : public primitive_of<typename O
     const array& x = in[0];
     const dtype d = x.dtype();
     std::vector<array> out;
+    const bool fast = visit_fast_dtype<Op>(d, [&](auto tag) {
+      using T = decltype(tag);
+      using C = reference::compute_of_t<T>;
+      array r = array::empty(x.shape(), d, x.weak_type());
+      const T* xs = static_cast<const T*>(x.raw_data());
+      T* rs = static_cast<T*>(r.mutable_raw_data());
+      for (std::int64_t i = 0, n = x.size(); i < n; ++i)
+        rs[i] = reference::narrow<T>(apply_op<Op>(p, d, detail::convert_scalar<C>(xs[i])));
+      out.push_back(std::move(r));
+    });
+    if (fast) return out;
     reference::visit_compute<Op::domain>(d, [&](auto tag) {
       using C = decltype(tag);
       auto rs = ew::map(static_cast<std::size_t>(x.size()), [&](C v) { return apply_op<Op>(p, d, v); },
@@ -320,10 +354,27 @@ template <class Op> class binary_primitive final : public primitive_of<typename 
   }
 
   std::vector<array> eval(std::span<const array> in, const params& p) const override {
+    std::vector<array> out;
+    if (in[0].shape() == in[1].shape() && in[0].dtype() == in[1].dtype()) {  // no broadcasting: may be fast
+      const array &x = in[0], &y = in[1];
+      const dtype d = x.dtype();
+      const bool fast = visit_fast_dtype<Op>(d, [&](auto tag) {
+        using T = decltype(tag);
+        using C = reference::compute_of_t<T>;
+        array r = array::empty(x.shape(), d, x.weak_type() && y.weak_type());
+        const T* xs = static_cast<const T*>(x.raw_data());
+        const T* ys = static_cast<const T*>(y.raw_data());
+        T* rs = static_cast<T*>(r.mutable_raw_data());
+        for (std::int64_t i = 0, n = x.size(); i < n; ++i)
+          rs[i] = reference::narrow<T>(
+              apply_op<Op>(p, d, detail::convert_scalar<C>(xs[i]), detail::convert_scalar<C>(ys[i])));
+        out.push_back(std::move(r));
+      });
+      if (fast) return out;
+    }
     std::vector<aval> avs = avals_of(in);
     const shape_t shape = elementwise_shape(Op::name, avs);
     const dtype d = in[0].dtype();
-    std::vector<array> out;
     reference::visit_compute<Op::domain>(d, [&](auto tag) {
       using C = decltype(tag);
       auto rs = ew::map(static_cast<std::size_t>(shape_size(shape)), [&](C x, C y) { return apply_op<Op>(p, d, x, y); },
@@ -971,6 +1022,12 @@ inline const bitcast_convert_type_primitive& bitcast_convert_type_p() {
   return instance<bitcast_convert_type_primitive>();
 }
 
+/// bind1 for the ops without params, with the operands in place rather than in a vector.
+template <class Prim, std::size_t N> array bind_no_params(const Prim& p, const array (&operands)[N]) {
+  static_assert(std::is_same_v<typename Prim::params_type, no_params>);
+  return std::move(xjax::bind(p, operands, make_params(no_params{}))[0]);
+}
+
 }  // namespace xjax::prim
 
 // ===========================================================================
@@ -978,9 +1035,9 @@ inline const bitcast_convert_type_primitive& bitcast_convert_type_p() {
 namespace xjax::lax {
 
 #define XJAX_LAX_UNARY(NAME, PRIM) \
-  XJAX_IMPL array NAME(const array& x) { return prim::PRIM().bind1({x}); }
+  XJAX_IMPL array NAME(const array& x) { return prim::bind_no_params(prim::PRIM(), {x}); }
 #define XJAX_LAX_BINARY(NAME, PRIM) \
-  XJAX_IMPL array NAME(const array& x, const array& y) { return prim::PRIM().bind1({x, y}); }
+  XJAX_IMPL array NAME(const array& x, const array& y) { return prim::bind_no_params(prim::PRIM(), {x, y}); }
 
 XJAX_LAX_UNARY(neg, neg_p)
 XJAX_LAX_UNARY(sign, sign_p)

@@ -49,19 +49,22 @@ template <class C> std::vector<C> load(const array& a) {
   return out;
 }
 
+/// A compute-type value narrowed to element type T: floats rounded, integers wrapped.
+template <class T, class C> T narrow(C v) {
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool> && std::is_integral_v<C>) {
+    return static_cast<T>(v);  // integer narrowing wraps (two's complement, C++20)
+  } else {
+    return detail::convert_scalar<T>(v);
+  }
+}
+
 /// A new array of `shape` and dtype `d` holding `values` narrowed from C.
 template <class C> array store(const std::vector<C>& values, const shape_t& shape, dtype d, bool weak_type = false) {
   array out = array::empty(shape, d, weak_type);
   visit_dtype(d, [&](auto tag) {
     using T = decltype(tag);
     T* p = static_cast<T*>(out.mutable_raw_data());
-    for (std::size_t i = 0; i < values.size(); ++i) {
-      if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool> && std::is_integral_v<C>) {
-        p[i] = static_cast<T>(values[i]);  // integer narrowing wraps (two's complement, C++20)
-      } else {
-        p[i] = detail::convert_scalar<T>(values[i]);
-      }
-    }
+    for (std::size_t i = 0; i < values.size(); ++i) p[i] = narrow<T>(values[i]);
   });
   return out;
 }
