@@ -179,8 +179,19 @@ XJAX_API array greater_equal(const array& x, const array& y);
 namespace xjax::numpy {
 namespace ufunc_detail {
 
-/// A strongly typed 0-d constant of x's dtype (JAX's lax._const / np.array(v, dtype)).
-inline array konst(const array& like, double v) { return array(v, like.dtype()); }
+/// A strongly typed 0-d constant of x's dtype (JAX's _constant_like: jnp.array(v, dtype)).
+inline array strong_const(const array& like, double v) { return array(v, like.dtype()); }
+
+/// JAX's lax._const(x, v): a constant of x's dtype, strongly typed, except that next to
+/// a weakly typed 0-d x of the default dtype it is a C++ scalar (a Python scalar in
+/// JAX), which prints as the unrounded value in a jaxpr.
+inline array konst(const array& like, double v) {
+  if (like.weak_type() && like.ndim() == 0) {
+    if (like.dtype() == float32) return array(v);
+    if (like.dtype() == int32) return array(static_cast<int>(v));
+  }
+  return array(v, like.dtype());
+}
 
 /// A 0-d concrete constant of dtype d, weakly typed when asked (a C++ scalar's twin).
 inline array scalar(dtype d, double v, bool weak) {
@@ -283,7 +294,7 @@ inline std::pair<array, array> float_divmod(const array& x1, const array& x2) {
 
 /// JAX's _pow_int_int: x1 ** x2 by six rounds of squaring (exponents < 64).
 inline array pow_int_int(array x1, array x2) {
-  array zero = konst(x2, 0), one = konst(x2, 1);
+  array zero = strong_const(x2, 0), one = strong_const(x2, 1);
   array x1_zero = lax::eq(x1, zero);
   array x2_nonzero = lax::ne(x2, zero);
   array acc = where_impl("power", lax::bitwise_and(x1_zero, x2_nonzero), zero, one);
@@ -398,13 +409,13 @@ XJAX_IMPL array log1p(const array& x) { return lax::log1p(ud::one_inexact("log1p
 XJAX_IMPL array log2(const array& x) {
   array a = ud::one_inexact("log2", x);
   array l = lax::log(a);
-  array ln2 = lax::log(ud::konst(a, 2));
+  array ln2 = lax::log(ud::strong_const(a, 2));
   return lax::div(l, ln2);
 }
 XJAX_IMPL array log10(const array& x) {
   array a = ud::one_inexact("log10", x);
   array l = lax::log(a);
-  return lax::mul(l, ud::konst(a, 0.4342944819032518));
+  return lax::mul(l, ud::strong_const(a, 0.4342944819032518));
 }
 XJAX_IMPL array sqrt(const array& x) { return lax::sqrt(ud::one_inexact("sqrt", x)); }
 XJAX_IMPL array cbrt(const array& x) { return lax::cbrt(ud::one_inexact("cbrt", x)); }
@@ -559,7 +570,7 @@ XJAX_IMPL array floor_divide(const array& x, const array& y) {
 XJAX_IMPL array remainder(const array& x, const array& y) {
   auto p = ud::promote_args_numeric("remainder", {x, y});
   array x1 = p[0], x2 = p[1];
-  array zero = ud::konst(x1, 0);
+  array zero = ud::strong_const(x1, 0);
   if (x2.dtype().is_integer()) {
     array x2_zero = equal(x2, 0);
     x2 = ud::where_impl("remainder", x2_zero, ud::full_like(x2, 1), x2);
@@ -639,15 +650,15 @@ XJAX_IMPL array isnan(const array& x) { return lax::ne(x, x); }
 
 XJAX_IMPL array isinf(const array& x) {
   if (!x.dtype().is_floating()) return ud::full_like(x, 0, bool_);
-  return lax::eq(lax::abs(x), ud::konst(x, INFINITY));
+  return lax::eq(lax::abs(x), ud::strong_const(x, INFINITY));
 }
 XJAX_IMPL array isposinf(const array& x) {
   if (!x.dtype().is_floating()) return ud::full_like(x, 0, bool_);
-  return lax::eq(x, ud::konst(x, INFINITY));
+  return lax::eq(x, ud::strong_const(x, INFINITY));
 }
 XJAX_IMPL array isneginf(const array& x) {
   if (!x.dtype().is_floating()) return ud::full_like(x, 0, bool_);
-  return lax::eq(x, ud::konst(x, -INFINITY));
+  return lax::eq(x, ud::strong_const(x, -INFINITY));
 }
 XJAX_IMPL array isfinite(const array& x) {
   if (!x.dtype().is_floating()) return ud::full_like(x, 1, bool_);
@@ -657,7 +668,7 @@ XJAX_IMPL array isfinite(const array& x) {
 XJAX_IMPL array signbit(const array& x) {
   array a = promote_args("signbit", {x})[0];
   const dtype d = a.dtype();
-  if (d.is_integer()) return lax::lt(a, ud::konst(a, 0));
+  if (d.is_integer()) return lax::lt(a, ud::strong_const(a, 0));
   if (d == bool_) return ud::full_like(a, 0, bool_);
   const dtype int_type = d.itemsize() == 2 ? int16 : d.itemsize() == 4 ? int32 : int64;
   array bits = lax::bitcast_convert_type(a, int_type);

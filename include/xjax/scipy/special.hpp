@@ -158,7 +158,7 @@ XJAX_IMPL array digamma(const array& x) { return lax::digamma(sd::one_inexact("d
 
 XJAX_IMPL array logit(const array& x) {
   array a = sd::one_inexact("logit", x);
-  array one_minus = lax::sub(array(1.0, a.dtype()), a);
+  array one_minus = lax::sub(numpy::ufunc_detail::konst(a, 1), a);
   return lax::log(lax::div(a, one_minus));
 }
 
