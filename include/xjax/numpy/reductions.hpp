@@ -307,20 +307,15 @@ inline array var_impl(std::string_view op, const array& a0, const reduction_axes
   array a_mean = mean_impl(op, a, axis, computation, true);
   array centered = lax::square(lax::sub(a, a_mean));
   std::int64_t n = count(a, axis, op);
-  double normalizer = static_cast<double>(n) - corr;
-  array norm;
-  {
-    eager_scope now;
-    norm = lax::sub(scalar(static_cast<double>(n), computation), lax::convert_element_type(array(corr), computation));
-    normalizer = norm.item<double>();
-  }
+  // As JAX: normalizer = n - convert(correction); NaN where normalizer <= 0.
+  array corr_lit = computation == float64 ? array(corr, float64) : array(corr);
+  array norm = lax::sub(scalar(static_cast<double>(n), computation), lax::convert_element_type(corr_lit, computation, false));
   array result = sum(centered, axis, computation, keepdims);
   result = cvt(lax::div(result, norm), out_dtype);
+  array positive = lax::gt(norm, scalar(0, computation));
   // where(normalizer > 0, result, nan): a float result (a weak NaN promotes ints).
   auto r = promote_dtypes({result, array(std::numeric_limits<double>::quiet_NaN())});
-  result = r[0];
-  if (normalizer > 0) return result;
-  return where(lax::broadcast_in_dim(array(false), result.shape(), {}), result, r[1]);
+  return lax::select(positive, r[0], lax::broadcast_in_dim(r[1], r[0].shape(), {}));
 }
 
 inline array nan_extreme(std::string_view op, bool is_max, const array& a, const reduction_axes& axis, bool keepdims) {
