@@ -1,9 +1,19 @@
 #pragma once
 // The primitive interface (DESIGN.md invariant 4). A primitive is defined once,
 // with everything the system needs of it side by side: its name, typed params,
-// shape/dtype rule (which throws the error a user sees) and reference evaluation.
-// Later issues add the JVP, transpose, batching and backend rules here, each with a
-// default that throws not_implemented_error naming the primitive and the rule.
+// shape/dtype rule (which throws the error a user sees), reference evaluation, JVP rule
+// and, for linear primitives, transpose rule. Later issues add the batching and backend
+// rules here. A rule a primitive lacks throws not_implemented_error naming both.
+//
+// Differentiation rules (see transforms/ad.hpp for how they are used):
+//   jvp        given primals and tangents (an invalid, default-constructed array is a
+//              symbolic zero; never all of them), returns the primal outputs and their
+//              tangents (invalid again for symbolic zeros, e.g. integer outputs). Rules
+//              are written with lax ops, so the derivative is itself differentiable.
+//   transpose  for primitives linear in some inputs: given the cotangents of the
+//              outputs (invalid = zero, never all) and the inputs (lin_arg: the linear
+//              ones without a value), returns a cotangent per input (invalid for the
+//              non-linear inputs and for zero cotangents).
 //
 // A primitive family derives from primitive_of<Params> and is instantiated once as
 // an inline constant (`inline const exp_primitive exp_p;`). Ops reach it only
@@ -17,6 +27,20 @@
 #include "xjax/ir/params.hpp"
 
 namespace xjax {
+
+/// The result of a JVP rule: primal outputs and their tangents (invalid = symbolic zero).
+struct jvp_result {
+  std::vector<array> primals;
+  std::vector<array> tangents;
+};
+
+/// An input of an equation being transposed: a linear input carries only its aval
+/// (JAX's UndefinedPrimal); the others carry their value.
+struct lin_arg {
+  array value;  // invalid for a linear input
+  xjax::aval aval;
+  bool is_linear() const { return !value.valid(); }
+};
 
 class primitive {
  public:
@@ -33,6 +57,23 @@ class primitive {
   /// Reference evaluation on concrete arrays (the oracle the fast backends are held to).
   virtual std::vector<array> eval_reference(std::span<const array> in, const params_base& p) const = 0;
 
+  /// JVP rule (see the file comment).
+  virtual jvp_result jvp(std::span<const array> primals, std::span<const array> tangents,
+                         const params_base& p) const = 0;
+
+  /// Transpose rule of a linear primitive (see the file comment).
+  virtual std::vector<array> transpose(std::span<const array> cts, std::span<const lin_arg> args,
+                                       const params_base& p) const = 0;
+
+  /// Whether an equation of this primitive must be kept even when its outputs are
+  /// unused (dead-code elimination asks).
+  virtual bool has_side_effects() const { return false; }
+
+  /// Throws the not_implemented_error of a missing rule.
+  [[noreturn]] void missing_rule(std::string_view rule) const {
+    detail::raise<not_implemented_error>(m_name, "the {} rule of primitive '{}' is not implemented", rule, m_name);
+  }
+
  private:
   std::string_view m_name;
 };
@@ -46,11 +87,29 @@ template <class Params> class primitive_of : public primitive {
   virtual std::vector<aval> shape_rule(std::span<const aval> in, const Params& p) const = 0;
   virtual std::vector<array> eval(std::span<const array> in, const Params& p) const = 0;
 
+  /// Differentiation rules; the defaults throw not_implemented_error.
+  virtual jvp_result jvp_rule(std::span<const array> /*primals*/, std::span<const array> /*tangents*/,
+                              const Params& /*p*/) const {
+    missing_rule("differentiation (jvp)");
+  }
+  virtual std::vector<array> transpose_rule(std::span<const array> /*cts*/, std::span<const lin_arg> /*args*/,
+                                            const Params& /*p*/) const {
+    missing_rule("transpose");
+  }
+
   std::vector<aval> abstract_eval(std::span<const aval> in, const params_base& p) const final {
     return shape_rule(in, params_cast<Params>(p));
   }
   std::vector<array> eval_reference(std::span<const array> in, const params_base& p) const final {
     return eval(in, params_cast<Params>(p));
+  }
+  jvp_result jvp(std::span<const array> primals, std::span<const array> tangents,
+                 const params_base& p) const final {
+    return jvp_rule(primals, tangents, params_cast<Params>(p));
+  }
+  std::vector<array> transpose(std::span<const array> cts, std::span<const lin_arg> args,
+                               const params_base& p) const final {
+    return transpose_rule(cts, args, params_cast<Params>(p));
   }
 
   /// Binds this primitive to inputs (see bind in ir/trace.hpp).
