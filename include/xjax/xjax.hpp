@@ -20,6 +20,11 @@
 #include "xjax/ir/trace.hpp"
 #include "xjax/lax/lax.hpp"
 #include "xjax/numpy/numpy.hpp"
+#include "xjax/test/check_grads.hpp"
+#include "xjax/transforms/ad.hpp"
+#include "xjax/transforms/checkpoint.hpp"
+#include "xjax/transforms/custom_derivatives.hpp"
+#include "xjax/transforms/grad.hpp"
 #include "xjax/transforms/make_jaxpr.hpp"
 
 #if XJAX_HAS_IMPL && !defined(XJAX_IMPL_CORE_ONLY)
