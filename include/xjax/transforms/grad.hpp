@@ -170,7 +170,7 @@ auto value_and_grad_flat(std::string_view op, const F& f, const Args&... args) {
   }
   if constexpr (Aux) {
     if (t.out_def.children.empty() || t.out_def.children[0].num_leaves() != 1) {
-      xjax::detail::raise<type_error>(op, "with has_aux the function must return std::pair{loss, aux} with a scalar "
+      xjax::detail::raise<type_error>(op, "with has_aux the function must return std::pair{{loss, aux}} with a scalar "
                                           "array loss; the loss is a pytree with {} leaves",
                                       t.out_def.children.empty() ? 0 : t.out_def.children[0].num_leaves());
     }
