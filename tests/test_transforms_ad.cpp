@@ -72,6 +72,20 @@ TEST_CASE("jvp over pytrees, with symbolic zero output tangents instantiated") {
   check_near(t2.second, f32({0, 0, 0}, {3}));
 }
 
+TEST_CASE("jvp and vjp with has_aux pass the auxiliary data through") {
+  auto f = [](const array& x) { return std::pair{lax::sin(x), std::vector<array>{lax::mul(x, 2.0f)}}; };
+  array x = f32({0.5f, 1.0f}, {2}), t = f32({1.0f, 2.0f}, {2});
+  auto [out, tout, aux] = xjax::jvp(f, std::tuple{x}, std::tuple{t}, xjax::has_aux);
+  check_near(out, f32({std::sin(0.5f), std::sin(1.0f)}, {2}));
+  check_near(tout, f32({std::cos(0.5f), 2 * std::cos(1.0f)}, {2}));
+  check_near(aux[0], f32({1, 2}, {2}));
+  auto [out2, pullback, aux2] = xjax::vjp(f, xjax::has_aux, x);
+  check_near(out2, out);
+  check_near(aux2[0], f32({1, 2}, {2}));
+  auto [ct] = pullback(t);
+  check_near(ct, f32({std::cos(0.5f), 2 * std::cos(1.0f)}, {2}));
+}
+
 TEST_CASE("jvp checks the tangents against the primals") {
   auto f = [](const array& x) { return lax::sin(x); };
   array x = f32({1, 2}, {2});

@@ -272,17 +272,27 @@ auto jvp(const F& f, const std::tuple<Args...>& primals, const std::tuple<Args..
   return std::pair{tree_unflatten<R>(t.out_def, r.primals), tree_unflatten<R>(t.out_def, r.tangents)};
 }
 
+/// jvp with has_aux: f returns std::pair{out, aux}; the result is std::tuple{out,
+/// out_tangent, aux}.
+template <class F, class... Args>
+auto jvp(const F& f, const std::tuple<Args...>& primals, const std::tuple<Args...>& tangents, has_aux_t) {
+  using R = std::decay_t<std::invoke_result_t<const F&, const Args&...>>;
+  static_assert(detail::is_pair<R>::value, "xjax::jvp with xjax::has_aux: the function must return std::pair{out, aux}");
+  auto [out, tout] = jvp(f, primals, tangents);
+  return std::tuple{std::move(out.first), std::move(tout.first), std::move(out.second)};
+}
+
 /// The pullback vjp returns: cotangents of the outputs -> cotangents of the arguments.
 template <class R, class... Args> class vjp_function {
  public:
-  vjp_function(ad::linear_fn lin, detail::traced_fn t, std::tuple<Args...> primals)
-      : m_lin(std::move(lin)), m_t(std::move(t)), m_primals(std::move(primals)) {}
+  vjp_function(ad::linear_fn lin, treedef out_def, std::tuple<Args...> primals)
+      : m_lin(std::move(lin)), m_out_def(std::move(out_def)), m_primals(std::move(primals)) {}
 
   std::tuple<Args...> operator()(const R& ct) const {
     auto [leaves, def] = tree_flatten(ct);
-    if (!(def == m_t.out_def)) {
+    if (!(def == m_out_def)) {
       xjax::detail::raise<pytree_error>("vjp", "the cotangent has tree structure {} but the function's output has {}",
-                                        def.str(), m_t.out_def.str());
+                                        def.str(), m_out_def.str());
     }
     detail::check_same_avals("vjp", "cotangent", leaves, m_lin.out_avals);
     std::vector<array> cts = m_lin.transpose(leaves);
@@ -293,7 +303,7 @@ template <class R, class... Args> class vjp_function {
 
  private:
   ad::linear_fn m_lin;
-  detail::traced_fn m_t;
+  treedef m_out_def;
   std::tuple<Args...> m_primals;
 };
 
@@ -304,7 +314,27 @@ template <class F, pytree... Args> auto vjp(const F& f, const Args&... args) {
   detail::traced_fn t = detail::trace_fn(f, "vjp", args...);
   ad::linearized lz = ad::linearize(t.jaxpr, t.args);
   R out = tree_unflatten<R>(t.out_def, lz.outputs);
-  return std::pair{std::move(out), vjp_function<R, Args...>(std::move(lz.lin), std::move(t), std::tuple<Args...>(args...))};
+  return std::pair{std::move(out), vjp_function<R, Args...>(std::move(lz.lin), t.out_def, std::tuple<Args...>(args...))};
+}
+
+/// vjp with has_aux: f returns std::pair{out, aux}; the result is std::tuple{out,
+/// pullback, aux}, aux not differentiated.
+template <class F, pytree... Args> auto vjp(const F& f, has_aux_t, const Args&... args) {
+  using R = std::decay_t<std::invoke_result_t<const F&, const Args&...>>;
+  static_assert(detail::is_pair<R>::value, "xjax::vjp with xjax::has_aux: the function must return std::pair{out, aux}");
+  using Out = typename R::first_type;
+  using Aux = typename R::second_type;
+  detail::traced_fn t = detail::trace_fn(f, "vjp", args...);
+  const treedef& out_def = t.out_def.children[0];
+  const std::size_t n_out = out_def.num_leaves();
+  std::vector<char> out_wrt(t.out_def.num_leaves(), 0);
+  for (std::size_t i = 0; i < n_out; ++i) out_wrt[i] = 1;
+  ad::linearized lz = ad::linearize(t.jaxpr, t.args, {}, detail::as_bools(out_wrt));
+  std::span<const array> outs(lz.outputs);
+  Out out = tree_unflatten<Out>(out_def, outs.subspan(0, n_out));
+  Aux aux = tree_unflatten<Aux>(t.out_def.children[1], outs.subspan(n_out));
+  return std::tuple{std::move(out), vjp_function<Out, Args...>(std::move(lz.lin), out_def, std::tuple<Args...>(args...)),
+                    std::move(aux)};
 }
 
 /// linearize(f, args...) = std::pair{f(args...), f_jvp}, f_jvp(tangents...) giving the
