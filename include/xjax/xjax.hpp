@@ -26,6 +26,7 @@
 #include "xjax/transforms/custom_derivatives.hpp"
 #include "xjax/transforms/grad.hpp"
 #include "xjax/transforms/make_jaxpr.hpp"
+#include "xjax/transforms/vmap.hpp"
 
 #if XJAX_HAS_IMPL && !defined(XJAX_IMPL_CORE_ONLY)
 // Implementation headers: the primitives with their rules and kernels.

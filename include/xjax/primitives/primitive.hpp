@@ -2,8 +2,8 @@
 // The primitive interface (DESIGN.md invariant 4). A primitive is defined once,
 // with everything the system needs of it side by side: its name, typed params,
 // shape/dtype rule (which throws the error a user sees), reference evaluation, JVP rule
-// and, for linear primitives, transpose rule. Later issues add the batching and backend
-// rules here. A rule a primitive lacks throws not_implemented_error naming both.
+// and, for linear primitives, transpose rule, and batching rule. Later issues add the
+// backend rules here. A rule a primitive lacks throws not_implemented_error naming both.
 //
 // Differentiation rules (see transforms/ad.hpp for how they are used):
 //   jvp        given primals and tangents (an invalid, default-constructed array is a
@@ -14,6 +14,12 @@
 //              outputs (invalid = zero, never all) and the inputs (lin_arg: the linear
 //              ones without a value), returns a cotangent per input (invalid for the
 //              non-linear inputs and for zero cotangents).
+//
+// Batching rule (see transforms/vmap.hpp): given operands of which some carry a batch
+// dimension (its position in `dims`, or not_mapped), returns the outputs of the op
+// applied to each batch element, as arrays with a batch dimension (its position in the
+// returned dims; not_mapped for an output that is the same for every element).
+// Unbatched operands stay unbatched: no needless broadcasts.
 //
 // A primitive family derives from primitive_of<Params> and is instantiated once as
 // an inline constant (`inline const exp_primitive exp_p;`). Ops reach it only
@@ -42,6 +48,21 @@ struct lin_arg {
   bool is_linear() const { return !value.valid(); }
 };
 
+/// The batch dimension of a value that has none (JAX's not_mapped).
+inline constexpr std::int64_t not_mapped = -1;
+
+/// The vmap axis a batching rule works for: its size and, when named, its name.
+struct batch_axis {
+  std::int64_t size = 0;
+  std::string_view name;  // empty when the vmap has no axis_name
+};
+
+/// The result of a batching rule: outputs and their batch dimensions.
+struct batch_result {
+  std::vector<array> outs;
+  std::vector<std::int64_t> dims;
+};
+
 class primitive {
  public:
   explicit constexpr primitive(std::string_view name) : m_name(name) {}
@@ -64,6 +85,11 @@ class primitive {
   /// Transpose rule of a linear primitive (see the file comment).
   virtual std::vector<array> transpose(std::span<const array> cts, std::span<const lin_arg> args,
                                        const params_base& p) const = 0;
+
+  /// Batching rule (see the file comment); `dims` has one entry per operand and not
+  /// all of them are not_mapped.
+  virtual batch_result batch(std::span<const array> args, std::span<const std::int64_t> dims,
+                             const params_base& p, const batch_axis& axis) const = 0;
 
   /// Whether an equation of this primitive must be kept even when its outputs are
   /// unused (dead-code elimination asks).
@@ -97,6 +123,11 @@ template <class Params> class primitive_of : public primitive {
     missing_rule("transpose");
   }
 
+  virtual batch_result batch_rule(std::span<const array> /*args*/, std::span<const std::int64_t> /*dims*/,
+                                  const Params& /*p*/, const batch_axis& /*axis*/) const {
+    missing_rule("batching (vmap)");
+  }
+
   std::vector<aval> abstract_eval(std::span<const aval> in, const params_base& p) const final {
     return shape_rule(in, params_cast<Params>(p));
   }
@@ -110,6 +141,10 @@ template <class Params> class primitive_of : public primitive {
   std::vector<array> transpose(std::span<const array> cts, std::span<const lin_arg> args,
                                const params_base& p) const final {
     return transpose_rule(cts, args, params_cast<Params>(p));
+  }
+  batch_result batch(std::span<const array> args, std::span<const std::int64_t> dims, const params_base& p,
+                     const batch_axis& axis) const final {
+    return batch_rule(args, dims, params_cast<Params>(p), axis);
   }
 
   /// Binds this primitive to inputs (see bind in ir/trace.hpp).
