@@ -91,6 +91,11 @@ class primitive {
   virtual batch_result batch(std::span<const array> args, std::span<const std::int64_t> dims,
                              const params_base& p, const batch_axis& axis) const = 0;
 
+  /// True for a collective (psum, all_gather, axis_index...) over the named axis
+  /// `axis_name` with these params: vmap then calls its batching rule even when no
+  /// operand is batched (psum of an unbatched value is value * axis size).
+  virtual bool collective_over(const params_base& /*p*/, std::string_view /*axis_name*/) const { return false; }
+
   /// Whether an equation of this primitive must be kept even when its outputs are
   /// unused (dead-code elimination asks).
   virtual bool has_side_effects() const { return false; }

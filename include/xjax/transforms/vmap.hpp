@@ -348,7 +348,7 @@ XJAX_IMPL batch_result batch_jaxpr(const jaxpr& j, std::span<const array> consts
       ds.push_back(d);
     }
     batch_result r;
-    if (!any) {
+    if (!any && (axis.name.empty() || !e.prim->collective_over(*e.params, axis.name))) {
       r.outs = xjax::bind(*e.prim, xs, e.params);
       r.dims.assign(r.outs.size(), not_mapped);
     } else {
