@@ -114,6 +114,7 @@ XJAX_API const primitive& add_any_primitive();
 #include "xjax/lax/elementwise.hpp"
 #include "xjax/lax/structure.hpp"
 #include "xjax/transforms/checkpoint.hpp"
+#include "xjax/transforms/vmap.hpp"
 
 namespace xjax::ad {
 
@@ -139,6 +140,14 @@ class add_any_primitive final : public primitive_of<no_params> {
   std::vector<array> transpose_rule(std::span<const array> cts, std::span<const lin_arg> args,
                                     const no_params&) const override {
     return {args[0].is_linear() ? cts[0] : array(), args[1].is_linear() ? cts[0] : array()};
+  }
+  // Both operands to the batched one's batch dimension.
+  batch_result batch_rule(std::span<const array> x, std::span<const std::int64_t> d, const no_params& p,
+                          const batch_axis& axis) const override {
+    const std::int64_t to = d[0] != not_mapped ? d[0] : d[1];
+    array a = batching::move_batch_dim(x[0], d[0], to, axis.size);
+    array b = batching::move_batch_dim(x[1], d[1], to, axis.size);
+    return {{bind1({a, b}, p)}, {to}};
   }
 };
 

@@ -116,6 +116,7 @@ auto checkpoint(F f, std::shared_ptr<const checkpoint_policy> policy = checkpoin
 #if XJAX_HAS_IMPL
 
 #include "xjax/transforms/ad.hpp"
+#include "xjax/transforms/vmap.hpp"
 
 namespace xjax {
 
@@ -244,6 +245,18 @@ class remat_primitive final : public primitive_of<remat_params> {
     std::size_t k = 0;
     for (auto& a : args) r.push_back(a.is_linear() ? outs[k++] : array());
     return r;
+  }
+
+  // A remat2 of the batched body, outputs batched along dimension 0.
+  batch_result batch_rule(std::span<const array> x, std::span<const std::int64_t> d, const remat_params& p,
+                          const batch_axis& axis) const override {
+    converted_jaxpr j = batching::batch_subjaxpr(*p.jaxpr.value, avals_of(x), d, axis);
+    std::vector<array> ins = j.consts;
+    ins.insert(ins.end(), x.begin(), x.end());
+    remat_params q = p;
+    q.jaxpr = jaxpr_param{j.jaxpr};
+    std::vector<array> outs = bind(std::move(ins), q);
+    return {outs, std::vector<std::int64_t>(outs.size(), 0)};
   }
 };
 

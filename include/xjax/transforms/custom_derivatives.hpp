@@ -244,8 +244,44 @@ template <class F, class Fwd, class Bwd> auto custom_vjp(F f, Fwd fwd, Bwd bwd, 
 // Implementation
 #if XJAX_HAS_IMPL
 
+#include "xjax/lax/reductions.hpp"
+#include "xjax/transforms/vmap.hpp"
+
 namespace xjax::ad {
 namespace detail {
+
+/// Raises the error for a batched closed-over value of a custom function under vmap.
+inline void check_const_dims(std::string_view op, std::string_view name, std::span<const std::int64_t> dims,
+                             std::int64_t num_consts) {
+  for (std::int64_t i = 0; i < num_consts; ++i) {
+    if (dims[static_cast<std::size_t>(i)] != not_mapped) {
+      xjax::detail::raise<value_error>(op,
+                                       "{} closes over a value that depends on the vmapped inputs; pass that value "
+                                       "to it as an argument instead",
+                                       name);
+    }
+  }
+}
+
+/// The per-example avals of batched arguments.
+inline std::vector<aval> example_avals(std::span<const array> xs, std::span<const std::int64_t> dims) {
+  std::vector<aval> out;
+  for (std::size_t i = 0; i < xs.size(); ++i) out.push_back(batching::unbatched_aval(xs[i].aval(), dims[i]));
+  return out;
+}
+
+/// Applies a flat per-example function to batched arguments by tracing it on one
+/// example and batching the trace; every output comes back batched along dimension 0.
+inline std::vector<array> apply_batched(const std::function<std::vector<array>(std::span<const array>)>& f,
+                                        std::span<const array> xs, std::span<const std::int64_t> dims,
+                                        const batch_axis& axis) {
+  converted_jaxpr j = trace_to_jaxpr(f, example_avals(xs, dims), "vmap");
+  std::vector<array> ins = j.consts;
+  ins.insert(ins.end(), xs.begin(), xs.end());
+  std::vector<std::int64_t> ds(j.consts.size(), not_mapped);
+  ds.insert(ds.end(), dims.begin(), dims.end());
+  return batching::all_at_front(batching::batch_jaxpr(*j.jaxpr, {}, ins, ds, axis), axis.size);
+}
 
 /// Raises the error for a tangent of a closed-over value of a custom function.
 inline void check_const_tangents(std::string_view op, std::string_view name, std::span<const array> t,
@@ -275,6 +311,41 @@ class custom_jvp_call_primitive final : public primitive_of<custom_jvp_params> {
     std::vector<array> ts;
     for (std::size_t i = nc; i < x.size(); ++i) ts.push_back(instantiate(t[i], x[i].aval()));
     return (*p.jvp.fn)(x.subspan(nc), ts);
+  }
+
+  // The batched function, with a rule that is the user's rule batched the same way.
+  batch_result batch_rule(std::span<const array> x, std::span<const std::int64_t> d, const custom_jvp_params& p,
+                          const batch_axis& axis) const override {
+    check_const_dims("custom_jvp", p.name, d, p.num_consts);
+    converted_jaxpr call = batching::batch_subjaxpr(*p.call_jaxpr.value, avals_of(x), d, axis);
+    const auto nc = static_cast<std::size_t>(p.num_consts);
+    std::vector<std::int64_t> arg_dims(d.begin() + static_cast<std::ptrdiff_t>(nc), d.end());
+    auto rule = std::make_shared<const flat_jvp_rule>(
+        [old = p.jvp.fn, arg_dims, axis](std::span<const array> ps, std::span<const array> ts) {
+          const std::size_t n = ps.size();
+          auto per_example = [&](std::span<const array> xs) {
+            jvp_result r = (*old)(xs.subspan(0, n), xs.subspan(n));
+            std::vector<array> outs = r.primals;
+            for (std::size_t i = 0; i < r.tangents.size(); ++i) outs.push_back(instantiate(r.tangents[i], r.primals[i].aval()));
+            return outs;
+          };
+          std::vector<array> xs(ps.begin(), ps.end());
+          xs.insert(xs.end(), ts.begin(), ts.end());
+          std::vector<std::int64_t> ds = arg_dims;
+          ds.insert(ds.end(), arg_dims.begin(), arg_dims.end());
+          std::vector<array> outs = apply_batched(per_example, xs, ds, axis);
+          const std::size_t m = outs.size() / 2;
+          return jvp_result{std::vector<array>(outs.begin(), outs.begin() + static_cast<std::ptrdiff_t>(m)),
+                            std::vector<array>(outs.begin() + static_cast<std::ptrdiff_t>(m), outs.end())};
+        });
+    custom_jvp_params q = p;
+    q.call_jaxpr = jaxpr_param{call.jaxpr};
+    q.jvp = {rule, p.jvp.text};
+    q.num_consts = static_cast<std::int64_t>(call.consts.size()) + p.num_consts;
+    std::vector<array> ins = call.consts;
+    ins.insert(ins.end(), x.begin(), x.end());
+    std::vector<array> outs = bind(std::move(ins), q);
+    return {outs, std::vector<std::int64_t>(outs.size(), 0)};
   }
 };
 
@@ -342,6 +413,62 @@ class custom_vjp_call_primitive final : public primitive_of<custom_vjp_params> {
                         std::make_shared<const treedef>(f.residual_def), avals_of(f.outputs)};
     std::vector<array> touts = custom_lin_p().bind(std::move(lin_in), std::move(q));
     return {std::move(f.outputs), std::move(touts)};
+  }
+
+  // The batched function, with fwd and bwd batched the same way: fwd's outputs and
+  // residuals batched along dimension 0; bwd's cotangents put back on each argument's
+  // batch dimension, summed over the batch for an unbatched argument.
+  batch_result batch_rule(std::span<const array> x, std::span<const std::int64_t> d, const custom_vjp_params& p,
+                          const batch_axis& axis) const override {
+    check_const_dims("custom_vjp", p.name, d, p.num_consts);
+    converted_jaxpr call = batching::batch_subjaxpr(*p.call_jaxpr.value, avals_of(x), d, axis);
+    const auto nc = static_cast<std::size_t>(p.num_consts);
+    std::vector<std::int64_t> arg_dims(d.begin() + static_cast<std::ptrdiff_t>(nc), d.end());
+    auto res_def = std::make_shared<treedef>();
+    auto fwd = std::make_shared<const flat_fwd>(
+        [old = p.fwd.fn, arg_dims, axis, res_def](std::span<const array> ps) {
+          std::size_t n_out = 0;
+          auto per_example = [&](std::span<const array> xs) {
+            fwd_result r = (*old)(xs);
+            *res_def = r.residual_def;
+            n_out = r.outputs.size();
+            std::vector<array> outs = r.outputs;
+            outs.insert(outs.end(), r.residuals.begin(), r.residuals.end());
+            return outs;
+          };
+          std::vector<array> outs = apply_batched(per_example, ps, arg_dims, axis);
+          fwd_result r;
+          r.outputs.assign(outs.begin(), outs.begin() + static_cast<std::ptrdiff_t>(n_out));
+          r.residuals.assign(outs.begin() + static_cast<std::ptrdiff_t>(n_out), outs.end());
+          // The batched residuals keep the per-example structure; bwd sees them batched.
+          r.residual_def = *res_def;
+          return r;
+        });
+    auto bwd = std::make_shared<const flat_bwd>(
+        [old = p.bwd.fn, arg_dims, axis](const treedef& rdef, std::span<const array> res,
+                                                    std::span<const array> cts) {
+          auto per_example = [&](std::span<const array> xs) {
+            return (*old)(rdef, xs.subspan(0, res.size()), xs.subspan(res.size()));
+          };
+          std::vector<array> xs(res.begin(), res.end());
+          xs.insert(xs.end(), cts.begin(), cts.end());
+          std::vector<std::int64_t> ds(xs.size(), 0);
+          std::vector<array> arg_cts = apply_batched(per_example, xs, ds, axis);
+          for (std::size_t i = 0; i < arg_cts.size(); ++i) {
+            arg_cts[i] = arg_dims[i] == not_mapped ? lax::reduce_sum(arg_cts[i], {0})
+                                                   : batching::move_batch_dim(arg_cts[i], 0, arg_dims[i], axis.size);
+          }
+          return arg_cts;
+        });
+    custom_vjp_params q = p;
+    q.call_jaxpr = jaxpr_param{call.jaxpr};
+    q.fwd = {fwd, p.fwd.text};
+    q.bwd = {bwd, p.bwd.text};
+    q.num_consts = static_cast<std::int64_t>(call.consts.size()) + p.num_consts;
+    std::vector<array> ins = call.consts;
+    ins.insert(ins.end(), x.begin(), x.end());
+    std::vector<array> outs = bind(std::move(ins), q);
+    return {outs, std::vector<std::int64_t>(outs.size(), 0)};
   }
 };
 

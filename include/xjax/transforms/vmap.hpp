@@ -34,6 +34,7 @@
 #include "xjax/ir/jaxpr.hpp"
 #include "xjax/ir/trace.hpp"
 #include "xjax/primitives/primitive.hpp"
+#include "xjax/transforms/closure.hpp"
 
 namespace xjax {
 
@@ -93,6 +94,22 @@ XJAX_API batch_result batch_jaxpr(const jaxpr& j, std::span<const array> consts,
 /// `x` (batch dimension `from`, or not_mapped) with its batch dimension at `to`,
 /// broadcasting an unbatched `x` to `size`.
 XJAX_API array move_batch_dim(const array& x, std::int64_t from, std::int64_t to, std::int64_t size);
+
+/// The batched version of a jaxpr held by a primitive's params (remat2, custom_jvp_call):
+/// a closure-converted jaxpr taking arguments of `in_avals` (batched along `dims`, or
+/// not) whose outputs are all batched along dimension 0.
+XJAX_API ad::converted_jaxpr batch_subjaxpr(const jaxpr& j, std::span<const aval> in_avals,
+                                            std::span<const std::int64_t> dims, const batch_axis& axis);
+
+/// `x`'s aval without its batch dimension `dim` (the same aval when not_mapped).
+inline aval unbatched_aval(const aval& x, std::int64_t dim) {
+  aval a = x;
+  if (dim != not_mapped) a.shape.erase(a.shape.begin() + dim);
+  return a;
+}
+
+/// The outputs of a batching rule all moved (or broadcast) to batch dimension 0.
+XJAX_API std::vector<array> all_at_front(const batch_result& r, std::int64_t size);
 
 /// The per-leaf axes of `spec` for a pytree of structure `def` (a prefix match), or
 /// an error naming `what` (e.g. "in_axes", argument 2).
@@ -323,6 +340,19 @@ XJAX_IMPL std::vector<array> place_outputs(const batch_result& r, std::span<cons
     outs.push_back(move_batch_dim(r.outs[k], r.dims[k], a, size));
   }
   return outs;
+}
+
+XJAX_IMPL std::vector<array> all_at_front(const batch_result& r, std::int64_t size) {
+  std::vector<array> outs;
+  for (std::size_t k = 0; k < r.outs.size(); ++k) outs.push_back(move_batch_dim(r.outs[k], r.dims[k], 0, size));
+  return outs;
+}
+
+XJAX_IMPL ad::converted_jaxpr batch_subjaxpr(const jaxpr& j, std::span<const aval> in_avals,
+                                             std::span<const std::int64_t> dims, const batch_axis& axis) {
+  std::vector<std::int64_t> ds(dims.begin(), dims.end());
+  auto f = [&](std::span<const array> xs) { return all_at_front(batch_jaxpr(j, {}, xs, ds, axis), axis.size); };
+  return ad::trace_to_jaxpr(f, in_avals, "vmap");
 }
 
 XJAX_IMPL batch_result batch_jaxpr(const jaxpr& j, std::span<const array> consts, std::span<const array> args,
