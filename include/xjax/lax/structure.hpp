@@ -1,5 +1,5 @@
 #pragma once
-// xjax::lax structure functions (broadcast_in_dim, reshape, transpose, squeeze, expand_dims, rev, concatenate, pad, slice, dynamic_slice, dynamic_update_slice, copy, stop_gradient); defined in primitives/structure.hpp.
+// xjax::lax structure functions (broadcast_in_dim, reshape, transpose, squeeze, expand_dims, rev, concatenate, split, pad, slice, dynamic_slice, dynamic_update_slice, copy, stop_gradient); defined in primitives/structure.hpp.
 //
 // They take the arguments jax.lax takes, and, like jax.lax, they do not canonicalize
 // negative axes except where jax.lax does (squeeze, expand_dims), nor promote dtypes.
@@ -62,6 +62,11 @@ XJAX_API array rev(const array& x, const shape_t& dimensions);
 /// Joins arrays of the same dtype and rank along `dimension`; the other dimensions
 /// must be equal.
 XJAX_API array concatenate(const std::vector<array>& operands, std::int64_t dimension);
+
+/// Splits `x` along `axis` (negative counts from the end) into pieces of `sizes`,
+/// which add up to that dimension (jax.lax.split; one `split` equation).
+///   lax::split(v /* f32[5] */, {2, 3});   // {f32[2], f32[3]}
+XJAX_API std::vector<array> split(const array& x, const shape_t& sizes, std::int64_t axis = 0);
 
 /// Pads `x` with the 0-d `padding_value` (of x's dtype), one pad_dim per dimension.
 ///   lax::pad(v /* [1, 2, 3] */, 0.0f, {{1, 2, 1}});   // [0, 1, 0, 2, 0, 3, 0, 0]

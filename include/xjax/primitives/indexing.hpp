@@ -26,6 +26,22 @@
 //
 // The kernels move bytes and do not depend on the dtype, except scatter-add's sum,
 // computed in the reference compute types and rounded to the dtype at each step.
+//
+// Differentiation, as jax/_src/lax/slicing.py 0.10.2 (indices are never
+// differentiable):
+//   gather       linear in the operand: JVP gathers the tangent (fill value 0 under
+//                FILL_OR_DROP); transpose scatter-adds the cotangent into zeros with
+//                the mirrored dimension numbers, so repeated indices accumulate.
+//   scatter-add  linear in (operand, updates) jointly: the operand's cotangent is the
+//                cotangent, the updates' is its gather at the indices.
+//   scatter      where unique_indices promises no overlap: linear as scatter-add, the
+//                operand's cotangent being the cotangent with the written windows
+//                zeroed. Otherwise JAX's _scatter_jvp: each update gets an id, the ids
+//                are scattered and gathered back to find which update won each
+//                element, the losers (and the overwritten operand elements) are masked
+//                to zero, and primal and tangent are scatter-adds of what is left, so
+//                no transpose of a non-unique scatter is ever needed (it is an error,
+//                as in JAX).
 
 #include <algorithm>
 #include <array>
@@ -43,8 +59,12 @@
 #include "xjax/ir/trace.hpp"
 #include "xjax/lax/elementwise.hpp"
 #include "xjax/lax/indexing.hpp"
+#include "xjax/lax/reductions.hpp"
+#include "xjax/lax/structure.hpp"
+#include "xjax/primitives/ad_util.hpp"
 #include "xjax/primitives/dtype_set.hpp"
 #include "xjax/primitives/primitive.hpp"
+#include "xjax/primitives/structure.hpp"  // structure_ad: zeros, full
 
 namespace xjax::prim {
 
@@ -302,6 +322,50 @@ inline lax::static_scalar default_fill_value(dtype d) {
 }  // namespace indexing_detail
 
 // ---------------------------------------------------------------------------
+// Helpers of the differentiation rules: the gather that reads back the windows a
+// scatter writes, and the scatter that writes back the windows a gather reads.
+namespace indexing_ad {
+
+inline lax::gather_dimension_numbers gather_dnums_of(const lax::scatter_dimension_numbers& d) {
+  return {.offset_dims = d.update_window_dims,
+          .collapsed_slice_dims = d.inserted_window_dims,
+          .start_index_map = d.scatter_dims_to_operand_dims,
+          .operand_batching_dims = d.operand_batching_dims,
+          .start_indices_batching_dims = d.scatter_indices_batching_dims};
+}
+
+inline lax::scatter_dimension_numbers scatter_dnums_of(const lax::gather_dimension_numbers& d) {
+  return {.update_window_dims = d.offset_dims,
+          .inserted_window_dims = d.collapsed_slice_dims,
+          .scatter_dims_to_operand_dims = d.start_index_map,
+          .operand_batching_dims = d.operand_batching_dims,
+          .scatter_indices_batching_dims = d.start_indices_batching_dims};
+}
+
+/// The windows of a scatter into an operand of rank `rank` as gather slice sizes:
+/// 1 along inserted and batching dims, else the updates' window sizes in order.
+inline shape_t window_slice_sizes(std::size_t rank, const lax::scatter_dimension_numbers& d, const shape_t& updates) {
+  using indexing_detail::contains;
+  shape_t sizes;
+  std::size_t pos = 0;
+  for (std::int64_t i = 0; i < static_cast<std::int64_t>(rank); ++i) {
+    if (contains(d.inserted_window_dims, i) || contains(d.operand_batching_dims, i)) sizes.push_back(1);
+    else sizes.push_back(updates[static_cast<std::size_t>(d.update_window_dims[pos++])]);
+  }
+  return sizes;
+}
+
+/// The cotangent of a scatter's updates: the windows of `t` the scatter wrote, as
+/// JAX gathers them (the scatter's mode, fill value 0, no sortedness promises).
+inline array gather_windows(const array& t, const array& indices, const lax::scatter_dimension_numbers& d,
+                            lax::gather_scatter_mode mode, const shape_t& updates_shape) {
+  return lax::gather(t, indices, gather_dnums_of(d), window_slice_sizes(t.shape().size(), d, updates_shape),
+                     {.mode = mode, .fill_value = 0});
+}
+
+}  // namespace indexing_ad
+
+// ---------------------------------------------------------------------------
 // gather
 
 struct gather_params {
@@ -418,6 +482,28 @@ class gather_primitive final : public primitive_of<gather_params> {
       }
     }
     return {out};
+  }
+
+  // JAX's _gather_jvp_rule: the tangent gathered the same way (fill value 0).
+  jvp_result jvp_rule(std::span<const array> x, std::span<const array> t, const gather_params& p) const override {
+    array y = bind1({x[0], x[1]}, p);
+    if (ad::is_zero(t[0]) || !ad::differentiable(y.dtype())) return {{y}, {array()}};
+    gather_params tp = p;
+    if (tp.mode == lax::gather_scatter_mode::fill_or_drop) tp.fill_value = lax::static_scalar(0);
+    return {{y}, {bind1({t[0], x[1]}, std::move(tp))}};
+  }
+
+  // JAX's _gather_transpose_rule: scatter-add the cotangent into zeros.
+  std::vector<array> transpose_rule(std::span<const array> cts, std::span<const lin_arg> args,
+                                    const gather_params& p) const override {
+    ad::check_linear_args(name(), args, {true, false});
+    const array& t = cts[0];
+    if (!args[0].is_linear() || ad::is_zero(t)) return {array(), array()};
+    array zeros = structure_ad::zeros(args[0].aval.shape, t.dtype());
+    return {lax::scatter_add(zeros, args[1].value, t, indexing_ad::scatter_dnums_of(p.dimension_numbers),
+                             {.indices_are_sorted = p.indices_are_sorted, .unique_indices = p.unique_indices,
+                              .mode = p.mode}),
+            array()};
   }
 
   /// Batch dims (the indices' but the last) interleaved with the offset dims' slice sizes.
@@ -595,7 +681,76 @@ class scatter_primitive final : public primitive_of<scatter_params> {
     return {out};
   }
 
+  jvp_result jvp_rule(std::span<const array> x, std::span<const array> t, const scatter_params& p) const override {
+    const bool zero = ad::is_zero(t[0]) && ad::is_zero(t[2]);
+    if (zero || !ad::differentiable(x[0].dtype())) return ad::zero_jvp(*this, x, p);
+    const array g_operand = ad::instantiate(t[0], x[0].aval()), g_updates = ad::instantiate(t[2], x[2].aval());
+    // scatter-add (JAX's _scatter_addsub_jvp), and scatter with unique indices: linear.
+    if (m_combine == combine::add || p.unique_indices) {
+      array y = bind1({x[0], x[1], x[2]}, p);
+      return {{y}, {bind1({g_operand, x[1], g_updates}, p)}};
+    }
+    return scatter_jvp_masked(x[0], x[1], x[2], g_operand, g_updates, p);
+  }
+
+  // JAX's _scatter_addsub_transpose_rule and _scatter_transpose_rule.
+  std::vector<array> transpose_rule(std::span<const array> cts, std::span<const lin_arg> args,
+                                    const scatter_params& p) const override {
+    ad::check_linear_args(name(), args, {true, false, true});
+    if (m_combine == combine::replace && !p.unique_indices) {
+      detail::raise<not_implemented_error>(name(),
+                                           "scatter is transposed only where unique_indices=True, as in JAX (its "
+                                           "JVP uses scatter-add where indices may repeat; a linear function that "
+                                           "scatters a linear value over repeated indices has no transpose here)");
+    }
+    std::vector<array> out(3);
+    const array& t = cts[0];
+    if (ad::is_zero(t)) return out;
+    const array& indices = args[1].value;
+    const auto& dn = p.dimension_numbers;
+    const shape_t& updates_shape = args[2].aval.shape;
+    if (args[0].is_linear()) {
+      // scatter-add passes the cotangent through; scatter zeroes what it overwrote.
+      out[0] = m_combine == combine::add
+                   ? t
+                   : lax::scatter(t, indices, structure_ad::zeros(updates_shape, t.dtype()), dn,
+                                  {.indices_are_sorted = p.indices_are_sorted, .unique_indices = true, .mode = p.mode});
+    }
+    if (args[2].is_linear()) out[2] = indexing_ad::gather_windows(t, indices, dn, p.mode, updates_shape);
+    return out;
+  }
+
  private:
+  /// JAX's _scatter_jvp where indices may repeat (see the file comment): which update
+  /// wins an element is found by scattering ids 1..n (0 marks an element no update
+  /// wrote), then the primal and the tangent are scatter-adds of the winners only.
+  jvp_result scatter_jvp_masked(const array& operand, const array& indices, const array& updates,
+                                const array& g_operand, const array& g_updates, const scatter_params& p) const {
+    const auto& dn = p.dimension_numbers;
+    const lax::scatter_options opts{.indices_are_sorted = p.indices_are_sorted, .unique_indices = p.unique_indices,
+                                    .mode = p.mode};
+    shape_t ids_shape = updates.shape();
+    for (auto d : dn.update_window_dims) ids_shape[static_cast<std::size_t>(d)] = 1;
+    const std::int64_t num_ids = shape_size(ids_shape);
+    const dtype id_dtype = num_ids > std::numeric_limits<std::uint32_t>::max() ? uint64 : uint32;
+    const array ids = lax::reshape(lax::iota(id_dtype, num_ids), ids_shape);
+    const array update_ids = lax::add(ids, structure_ad::full(updates.shape(), 1, id_dtype));
+    const array scattered_ids =
+        lax::scatter(structure_ad::zeros(operand.shape(), id_dtype), indices, update_ids, dn, opts);
+    const array gathered_ids =
+        lax::gather(scattered_ids, indices, indexing_ad::gather_dnums_of(dn),
+                    indexing_ad::window_slice_sizes(operand.shape().size(), dn, updates.shape()));
+    // JAX builds each mask twice (once for the primal, once for the tangent); once will do.
+    const array operand_kept = lax::eq(scattered_ids, structure_ad::zeros(operand.shape(), id_dtype));
+    const array update_kept = lax::eq(update_ids, gathered_ids);
+    auto mask = [](const array& kept, const array& x) { return lax::select(kept, x, ad::zeros(x.aval())); };
+    const array masked_operand = mask(operand_kept, operand), masked_updates = mask(update_kept, updates);
+    const array masked_g_operand = mask(operand_kept, g_operand), masked_g_updates = mask(update_kept, g_updates);
+    array y = lax::scatter_add(masked_operand, indices, masked_updates, dn, opts);
+    array ty = lax::scatter_add(masked_g_operand, indices, masked_g_updates, dn, opts);
+    return {{y}, {ty}};
+  }
+
   /// The window size along each operand dim: 1 for inserted and batching dims, else
   /// the size of the matching update window dim.
   static shape_t window_sizes(const shape_t& operand, const shape_t& updates, const lax::scatter_dimension_numbers& dn) {

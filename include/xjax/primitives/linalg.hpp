@@ -19,6 +19,15 @@
 // result dtype), uint64 for integers (wrapping as XLA's integer dot), bool for bool
 // (or of ands). Operands are transposed to (batch, free, contracting) and
 // (batch, contracting, free) and multiplied with an i-k-j loop.
+//
+// Differentiation, as JAX's ad.defbilinear(dot_general_p, ...): the JVP is
+// dot(t_lhs, rhs) + dot(lhs, t_rhs) with the same params, and the transpose with
+// respect to one operand (the other fixed) is a dot_general of the cotangent with the
+// other operand, contracting the cotangent's dims that came from the other operand's
+// free dims and batching over the batch dims, followed by the transpose that puts the
+// result's dims back in the operand's order and, where preferred_element_type made the
+// result wider than the operand, a convert back to the operand's dtype
+// (_dot_general_transpose_lhs / _rhs).
 
 #include <array>
 #include <optional>
@@ -28,7 +37,10 @@
 
 #include "xjax/backend/reference/compute.hpp"
 #include "xjax/ir/trace.hpp"
+#include "xjax/lax/elementwise.hpp"
 #include "xjax/lax/linalg.hpp"
+#include "xjax/lax/structure.hpp"
+#include "xjax/primitives/ad_util.hpp"
 #include "xjax/primitives/dtype_set.hpp"
 #include "xjax/primitives/indexing.hpp"  // for_each_index
 #include "xjax/primitives/primitive.hpp"
@@ -180,6 +192,40 @@ std::vector<C> batched_matmul(const std::vector<C>& l, const std::vector<C>& r, 
   return out;
 }
 
+/// np.argsort of distinct values: the positions that put them in increasing order.
+inline shape_t argsort(const shape_t& v) {
+  shape_t idx(v.size());
+  for (std::size_t i = 0; i < v.size(); ++i) idx[i] = static_cast<std::int64_t>(i);
+  std::sort(idx.begin(), idx.end(), [&](auto a, auto b) { return v[static_cast<std::size_t>(a)] < v[static_cast<std::size_t>(b)]; });
+  return idx;
+}
+
+/// JAX's _dot_general_transpose_lhs: the cotangent of operand `x` (linear, of aval
+/// `x`) of a dot_general of x and y with dimension numbers `dn` (x's first), given the
+/// cotangent `g` of the result. `swap_ans` when x is the rhs of the original dot (its
+/// free dims come after y's in g).
+inline array dot_transpose_operand(const array& g, const aval& x, const array& y, const lax::dot_dimension_numbers& dn,
+                                   const dot_general_params& p, bool swap_ans) {
+  const shape_t x_kept = free_dims(x.ndim(), dn.lhs_contracting, dn.lhs_batch);
+  const shape_t y_kept = free_dims(y.ndim(), dn.rhs_contracting, dn.rhs_batch);
+  const auto nb = static_cast<std::int64_t>(dn.lhs_batch.size());
+  // g's dims: batch, then the free dims of the original lhs, then the original rhs's.
+  shape_t ans_batch, ans_y;
+  for (std::int64_t i = 0; i < nb; ++i) ans_batch.push_back(i);
+  const std::int64_t y_start = swap_ans ? nb : nb + static_cast<std::int64_t>(x_kept.size());
+  for (std::size_t i = 0; i < y_kept.size(); ++i) ans_y.push_back(y_start + static_cast<std::int64_t>(i));
+  const lax::dot_dimension_numbers dims{
+      .lhs_contracting = ans_y, .rhs_contracting = y_kept, .lhs_batch = ans_batch, .rhs_batch = dn.rhs_batch};
+  // The product's dims: x's batch dims, x's free dims, then x's contracting dims in
+  // the order of y's contracting dims they were paired with.
+  shape_t x_contract_sorted_by_y;
+  for (auto i : argsort(dn.rhs_contracting)) x_contract_sorted_by_y.push_back(dn.lhs_contracting[static_cast<std::size_t>(i)]);
+  const shape_t unsorted_axes = concat({dn.lhs_batch, x_kept, x_contract_sorted_by_y});
+  array x_bar = lax::transpose(lax::dot_general(g, y, dims, p.precision, p.preferred_element_type), argsort(unsorted_axes));
+  if (x_bar.dtype() != x.dtype) x_bar = lax::convert_element_type(x_bar, x.dtype, x.weak_type);
+  return x_bar;
+}
+
 }  // namespace linalg_detail
 
 class dot_general_primitive final : public primitive_of<dot_general_params> {
@@ -245,6 +291,38 @@ class dot_general_primitive final : public primitive_of<dot_general_params> {
     if (t.is_floating() || out.dtype.is_floating()) return {run(double{})};
     if (t.is_integer() || out.dtype.is_integer()) return {run(std::uint64_t{})};
     return {run(bool{})};
+  }
+
+  // ad.defbilinear's JVP: the sum of the two products, each with one tangent.
+  jvp_result jvp_rule(std::span<const array> x, std::span<const array> t, const dot_general_params& p) const override {
+    array y = bind1({x[0], x[1]}, p);
+    if (!ad::differentiable(y.dtype())) return {{y}, {array()}};
+    array ty;
+    if (!ad::is_zero(t[0])) ty = bind1({t[0], x[1]}, p);
+    if (!ad::is_zero(t[1])) ty = ad::add_tangents(ty, bind1({x[0], t[1]}, p));
+    return {{y}, {ty}};
+  }
+
+  std::vector<array> transpose_rule(std::span<const array> cts, std::span<const lin_arg> args,
+                                    const dot_general_params& p) const override {
+    ad::check_linear_args(name(), args, {true, true});
+    if (args[0].is_linear() && args[1].is_linear()) {
+      detail::raise<value_error>(name(), "dot_general is bilinear, not linear: it can be transposed with respect to "
+                                 "one operand when the other is fixed, but both were linear (lhs {}, rhs {})",
+                                 args[0].aval.str(), args[1].aval.str());
+    }
+    std::vector<array> out(2);
+    const array& g = cts[0];
+    if (ad::is_zero(g)) return out;
+    const auto& dn = p.dimension_numbers;
+    if (args[0].is_linear()) {
+      out[0] = linalg_detail::dot_transpose_operand(g, args[0].aval, args[1].value, dn, p, /*swap_ans=*/false);
+    } else if (args[1].is_linear()) {
+      const lax::dot_dimension_numbers swapped{.lhs_contracting = dn.rhs_contracting, .rhs_contracting = dn.lhs_contracting,
+                                               .lhs_batch = dn.rhs_batch, .rhs_batch = dn.lhs_batch};
+      out[1] = linalg_detail::dot_transpose_operand(g, args[1].aval, args[0].value, swapped, p, /*swap_ans=*/true);
+    }
+    return out;
   }
 };
 inline const dot_general_primitive& dot_general_p() { static const dot_general_primitive p; return p; }

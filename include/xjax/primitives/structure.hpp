@@ -14,6 +14,31 @@
 // leaves to XLA, such as reshape's element count, are made here too). Params print as
 // JAX prints them; broadcast_in_dim prints only broadcast_dimensions, as JAX's custom
 // printing rule does.
+//
+// Differentiation, as jax/_src/lax/lax.py and slicing.py 0.10.2: every op but
+// stop_gradient is linear in its array operands (start indices are not
+// differentiable), so its JVP binds it again on the tangents (symbolic zeros
+// instantiated where JAX's linear_jvp instantiates them) and its transpose maps a
+// cotangent back to the operands' shapes:
+//   broadcast_in_dim  reduce_sum over the broadcast dims and the expanded size-1 dims,
+//                     then expand_dims back to the size-1 dims
+//   reshape           reshape back (and transpose back with `dimensions`)
+//   transpose, rev    the inverse permutation; rev again
+//   squeeze           expand_dims
+//   concatenate       split (one equation, as JAX; split's transpose is concatenate)
+//   pad               operand: pad with the negated low/high padding, then a strided
+//                     slice that drops the interior padding; padding_value:
+//                     sum(ct) - sum(operand's ct)
+//   slice             pad with zeros (interior padding strides - 1)
+//   dynamic_slice     dynamic_update_slice of the cotangent into zeros
+//   dynamic_update_slice  operand: the cotangent with the update's window zeroed;
+//                     update: dynamic_slice of the cotangent
+//   copy              copy
+//   stop_gradient     a zero tangent (no transpose is ever needed)
+// Where JAX's rule fails, xjax's gives the derivative: broadcast_in_dim with
+// non-increasing broadcast_dimensions (a transpose restores the operand's order) and
+// pad differentiated in padding_value alone (JAX's rule needs the operand's
+// cotangent to be asked for too).
 
 #include <algorithm>
 #include <cstddef>
@@ -29,7 +54,9 @@
 
 #include "xjax/ir/trace.hpp"
 #include "xjax/lax/elementwise.hpp"
+#include "xjax/lax/reductions.hpp"
 #include "xjax/lax/structure.hpp"
+#include "xjax/primitives/ad_util.hpp"
 #include "xjax/primitives/dtype_set.hpp"
 #include "xjax/primitives/primitive.hpp"
 
@@ -251,6 +278,49 @@ inline array transpose_elements(const array& x, const shape_t& perm) {
 }
 
 // ---------------------------------------------------------------------------
+// Helpers of the transpose rules.
+namespace structure_ad {
+
+/// The transpose of an op linear in its first operand only (the others, if any, are
+/// start indices): `f(ct)`, or a zero cotangent when the cotangent is zero or the
+/// operand is not linear (JAX: a transpose with respect to a literal).
+template <class F>
+std::vector<array> transpose_first(std::string_view op, std::span<const array> cts, std::span<const lin_arg> args,
+                                   F&& f) {
+  std::vector<bool> allowed(args.size(), false);
+  allowed[0] = true;
+  ad::check_linear_args(op, args, std::move(allowed));
+  std::vector<array> out(args.size());
+  if (args[0].is_linear() && !ad::is_zero(cts[0])) out[0] = f(cts[0], args[0].aval);
+  return out;
+}
+
+/// Zeros of `shape` and `dtype` as lax.full(shape, 0, dtype) makes them (a 0 literal,
+/// broadcast unless 0-d; not weakly typed).
+inline array zeros(const shape_t& shape, dtype d) { return ad::zeros(aval{shape, d, false}); }
+
+/// lax.full(shape, value, dtype): a literal broadcast to `shape` (itself when 0-d).
+inline array full(const shape_t& shape, double value, dtype d) {
+  return lax::broadcast_in_dim(array(value, d), shape, {});
+}
+
+/// np.argsort of a permutation: its inverse.
+inline shape_t inverse_permutation(const shape_t& perm) {
+  shape_t inv(perm.size());
+  for (std::size_t i = 0; i < perm.size(); ++i) inv[static_cast<std::size_t>(perm[i])] = static_cast<std::int64_t>(i);
+  return inv;
+}
+
+/// 0, 1, ..., n - 1.
+inline shape_t iota_dims(std::size_t n) {
+  shape_t out(n);
+  for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<std::int64_t>(i);
+  return out;
+}
+
+}  // namespace structure_ad
+
+// ---------------------------------------------------------------------------
 // broadcast_in_dim
 
 struct broadcast_in_dim_params {
@@ -306,6 +376,36 @@ class broadcast_in_dim_primitive final : public primitive_of<broadcast_in_dim_pa
     }
     return {reference::gather_strided(x, src, p.shape, x.weak_type())};
   }
+
+  jvp_result jvp_rule(std::span<const array> x, std::span<const array> t,
+                      const broadcast_in_dim_params& p) const override {
+    return ad::linear_jvp(*this, x, t, p);
+  }
+
+  // JAX's _broadcast_in_dim_transpose_rule: sum over the dims that are not the image
+  // of a non-unit operand dim, then put back the operand's size-1 dims.
+  std::vector<array> transpose_rule(std::span<const array> cts, std::span<const lin_arg> args,
+                                    const broadcast_in_dim_params& p) const override {
+    return structure_ad::transpose_first(name(), cts, args, [&](const array& ct, const aval& x) {
+      shape_t unit_dims, bdims, axes;
+      for (std::size_t i = 0; i < x.shape.size(); ++i) {
+        if (x.shape[i] == 1) unit_dims.push_back(static_cast<std::int64_t>(i));
+        else bdims.push_back(p.broadcast_dimensions[i]);
+      }
+      for (std::int64_t d = 0; d < static_cast<std::int64_t>(p.shape.size()); ++d)
+        if (std::find(bdims.begin(), bdims.end(), d) == bdims.end()) axes.push_back(d);
+      array summed = axes.empty() ? ct : lax::reduce_sum(ct, axes);
+      // The kept dims are in the target's order; non-increasing broadcast_dimensions
+      // (which JAX's rule does not handle) need them put back in the operand's.
+      if (!std::is_sorted(bdims.begin(), bdims.end())) {
+        shape_t sorted = bdims, perm;
+        std::sort(sorted.begin(), sorted.end());
+        for (auto d : bdims) perm.push_back(std::find(sorted.begin(), sorted.end(), d) - sorted.begin());
+        summed = lax::transpose(summed, perm);
+      }
+      return lax::expand_dims(summed, unit_dims);
+    });
+  }
 };
 inline const broadcast_in_dim_primitive& broadcast_in_dim_p() { static const broadcast_in_dim_primitive p; return p; }
 
@@ -347,6 +447,20 @@ class reshape_primitive final : public primitive_of<reshape_params> {
     array t = transpose_elements(x, *p.dimensions);
     return {reference::alias(t, p.new_sizes, x.weak_type())};
   }
+
+  jvp_result jvp_rule(std::span<const array> x, std::span<const array> t, const reshape_params& p) const override {
+    return ad::linear_jvp(*this, x, t, p);
+  }
+
+  std::vector<array> transpose_rule(std::span<const array> cts, std::span<const lin_arg> args,
+                                    const reshape_params& p) const override {
+    return structure_ad::transpose_first(name(), cts, args, [&](const array& ct, const aval& x) {
+      if (!p.dimensions) return lax::reshape(ct, x.shape);
+      shape_t permuted;
+      for (auto d : *p.dimensions) permuted.push_back(x.shape[static_cast<std::size_t>(d)]);
+      return lax::transpose(lax::reshape(ct, permuted), structure_ad::inverse_permutation(*p.dimensions));
+    });
+  }
 };
 inline const reshape_primitive& reshape_p() { static const reshape_primitive p; return p; }
 
@@ -373,6 +487,17 @@ class transpose_primitive final : public primitive_of<transpose_params> {
 
   std::vector<array> eval(std::span<const array> in, const transpose_params& p) const override {
     return {transpose_elements(in[0], p.permutation)};
+  }
+
+  jvp_result jvp_rule(std::span<const array> x, std::span<const array> t, const transpose_params& p) const override {
+    return ad::linear_jvp(*this, x, t, p);
+  }
+
+  std::vector<array> transpose_rule(std::span<const array> cts, std::span<const lin_arg> args,
+                                    const transpose_params& p) const override {
+    return structure_ad::transpose_first(name(), cts, args, [&](const array& ct, const aval&) {
+      return lax::transpose(ct, structure_ad::inverse_permutation(p.permutation));
+    });
   }
 };
 inline const transpose_primitive& transpose_p() { static const transpose_primitive p; return p; }
@@ -414,6 +539,16 @@ class squeeze_primitive final : public primitive_of<squeeze_params> {
   std::vector<array> eval(std::span<const array> in, const squeeze_params& p) const override {
     return {reference::alias(in[0], shape_rule(avals_of(in), p)[0].shape, in[0].weak_type())};
   }
+
+  jvp_result jvp_rule(std::span<const array> x, std::span<const array> t, const squeeze_params& p) const override {
+    return ad::linear_jvp(*this, x, t, p);
+  }
+
+  std::vector<array> transpose_rule(std::span<const array> cts, std::span<const lin_arg> args,
+                                    const squeeze_params& p) const override {
+    return structure_ad::transpose_first(name(), cts, args,
+                                         [&](const array& ct, const aval&) { return lax::expand_dims(ct, p.dimensions); });
+  }
 };
 inline const squeeze_primitive& squeeze_p() { static const squeeze_primitive p; return p; }
 
@@ -445,6 +580,16 @@ class rev_primitive final : public primitive_of<rev_params> {
       src.strides[k] = -src.strides[k];
     }
     return {reference::gather_strided(x, src, x.shape(), x.weak_type())};
+  }
+
+  jvp_result jvp_rule(std::span<const array> x, std::span<const array> t, const rev_params& p) const override {
+    return ad::linear_jvp(*this, x, t, p);
+  }
+
+  std::vector<array> transpose_rule(std::span<const array> cts, std::span<const lin_arg> args,
+                                    const rev_params& p) const override {
+    return structure_ad::transpose_first(name(), cts, args,
+                                         [&](const array& ct, const aval&) { return lax::rev(ct, p.dimensions); });
   }
 };
 inline const rev_primitive& rev_p() { static const rev_primitive p; return p; }
@@ -519,8 +664,99 @@ class concatenate_primitive final : public primitive_of<concatenate_params> {
     }
     return {out};
   }
+
+  jvp_result jvp_rule(std::span<const array> x, std::span<const array> t, const concatenate_params& p) const override {
+    return ad::linear_jvp(*this, x, t, p);
+  }
+
+  // JAX's _concatenate_transpose_rule: one split of the cotangent, whose pieces go to
+  // the linear operands.
+  std::vector<array> transpose_rule(std::span<const array> cts, std::span<const lin_arg> args,
+                                    const concatenate_params& p) const override {
+    ad::check_linear_args(name(), args, std::vector<bool>(args.size(), true));
+    std::vector<array> out(args.size());
+    if (ad::is_zero(cts[0])) return out;
+    shape_t sizes;
+    for (auto& a : args) sizes.push_back(a.aval.shape[static_cast<std::size_t>(p.dimension)]);
+    std::vector<array> pieces = lax::split(cts[0], sizes, p.dimension);
+    for (std::size_t i = 0; i < args.size(); ++i)
+      if (args[i].is_linear()) out[i] = pieces[i];
+    return out;
+  }
 };
 inline const concatenate_primitive& concatenate_p() { static const concatenate_primitive p; return p; }
+
+// ---------------------------------------------------------------------------
+// split: the pieces of `sizes` along `axis` (jax.lax.split; multiple results). JAX's
+// transpose of concatenate, and concatenate is its transpose.
+
+struct split_params {
+  shape_t sizes;
+  std::int64_t axis = 0;
+  bool operator==(const split_params&) const = default;
+  template <class F> void fields(F&& f) const {
+    f("axis", axis);
+    f("sizes", sizes);
+  }
+};
+
+class split_primitive final : public primitive_of<split_params> {
+ public:
+  split_primitive() : primitive_of("split") {}
+
+  std::vector<aval> shape_rule(std::span<const aval> in, const split_params& p) const override {
+    constexpr std::string_view op = "split";
+    check_arity(op, in.size(), 1);
+    const aval& x = in[0];
+    if (p.axis < 0 || p.axis >= x.ndim()) {
+      detail::raise<value_error>(op, "axis {} is out of bounds for an operand of shape {}{}", p.axis, shape_str(x.shape),
+                                 x.ndim() == 0 ? " (a 0-d array cannot be split)" : "");
+    }
+    check_at_least(op, "sizes", p.sizes, 0);
+    std::int64_t total = 0;
+    for (auto n : p.sizes) total += n;
+    const auto axis = static_cast<std::size_t>(p.axis);
+    if (total != x.shape[axis]) {
+      detail::raise<value_error>(op, "sizes {} add up to {}, but dimension {} of the operand of shape {} has size {}",
+                                 shape_str(p.sizes), total, p.axis, shape_str(x.shape), x.shape[axis]);
+    }
+    std::vector<aval> out;
+    for (auto n : p.sizes) {
+      shape_t s = x.shape;
+      s[axis] = n;
+      out.push_back(aval{std::move(s), x.dtype, x.weak_type});
+    }
+    return out;
+  }
+
+  std::vector<array> eval(std::span<const array> in, const split_params& p) const override {
+    const array& x = in[0];
+    std::vector<array> out;
+    shape_t starts(x.shape().size(), 0);
+    for (const aval& a : shape_rule(avals_of(in), p)) {
+      out.push_back(reference::gather_strided(x, block_layout(x.shape(), starts), a.shape, x.weak_type()));
+      starts[static_cast<std::size_t>(p.axis)] += a.shape[static_cast<std::size_t>(p.axis)];
+    }
+    return out;
+  }
+
+  jvp_result jvp_rule(std::span<const array> x, std::span<const array> t, const split_params& p) const override {
+    return ad::linear_jvp(*this, x, t, p);
+  }
+
+  // JAX's _split_transpose_rule: concatenate the cotangents, zeros instantiated.
+  std::vector<array> transpose_rule(std::span<const array> cts, std::span<const lin_arg> args,
+                                    const split_params& p) const override {
+    ad::check_linear_args(name(), args, {true});
+    if (!args[0].is_linear() || std::all_of(cts.begin(), cts.end(), ad::is_zero)) return {array()};
+    const aval in[] = {args[0].aval};
+    std::vector<aval> outs = shape_rule(in, p);
+    std::vector<array> pieces;
+    for (std::size_t i = 0; i < cts.size(); ++i) pieces.push_back(ad::instantiate(cts[i], outs[i]));
+    return {lax::concatenate(pieces, p.axis)};
+  }
+};
+inline const split_primitive& split_p() { static const split_primitive p; return p; }
 
 // ---------------------------------------------------------------------------
 // pad
@@ -594,6 +830,37 @@ class pad_primitive final : public primitive_of<pad_params> {
     }
     return {out};
   }
+
+  jvp_result jvp_rule(std::span<const array> x, std::span<const array> t, const pad_params& p) const override {
+    return ad::linear_jvp(*this, x, t, p);
+  }
+
+  // JAX's _pad_transpose. The operand's cotangent undoes the low/high padding with a
+  // pad by their negatives (which also restores elements negative padding removed,
+  // as zeros) and drops the interior padding with a strided slice; the padding
+  // value's is the sum of the cotangent's other elements.
+  std::vector<array> transpose_rule(std::span<const array> cts, std::span<const lin_arg> args,
+                                    const pad_params& p) const override {
+    ad::check_linear_args(name(), args, {true, true});
+    std::vector<array> out(2);
+    const array& t = cts[0];
+    if (ad::is_zero(t)) return out;
+    std::vector<pad_dim> unpad;
+    shape_t strides;
+    for (auto& c : p.padding_config) {
+      unpad.push_back({-c.low, -c.high, 0});
+      strides.push_back(c.interior + 1);
+    }
+    array unpadded = lax::pad(t, array(0.0, t.dtype()), unpad);
+    array t_operand = lax::slice(unpadded, shape_t(strides.size(), 0), unpadded.shape(), strides);
+    if (args[0].is_linear()) out[0] = t_operand;
+    if (args[1].is_linear()) {
+      const shape_t all = structure_ad::iota_dims(static_cast<std::size_t>(t.ndim()));
+      const array total = lax::reduce_sum(t, all), kept = lax::reduce_sum(t_operand, all);
+      out[1] = lax::sub(total, kept);
+    }
+    return out;
+  }
 };
 inline const pad_primitive& pad_p() { static const pad_primitive p; return p; }
 
@@ -647,6 +914,31 @@ class slice_primitive final : public primitive_of<slice_params> {
     shape_t out = shape_rule(avals_of(in), p)[0].shape;
     return {reference::gather_strided(x, block_layout(x.shape(), p.start_indices, p.strides), out, x.weak_type())};
   }
+
+  jvp_result jvp_rule(std::span<const array> x, std::span<const array> t, const slice_params& p) const override {
+    return ad::linear_jvp(*this, x, t, p);
+  }
+
+  // JAX's _slice_transpose: pad the cotangent with zeros back to the operand's shape,
+  // strides - 1 zeros between its elements.
+  std::vector<array> transpose_rule(std::span<const array> cts, std::span<const lin_arg> args,
+                                    const slice_params& p) const override {
+    return structure_ad::transpose_first(name(), cts, args, [&](const array& ct, const aval& x) {
+      const bool unit = !p.strides || std::all_of(p.strides->begin(), p.strides->end(), [](auto s) { return s == 1; });
+      std::vector<pad_dim> pads;
+      for (std::size_t k = 0; k < x.shape.size(); ++k) {
+        const std::int64_t start = p.start_indices[k], n = ct.shape()[k];
+        if (unit) {
+          pads.push_back({start, x.shape[k] - p.limit_indices[k], 0});
+        } else {
+          const std::int64_t step = (*p.strides)[k];
+          const std::int64_t real_limit = start + (n == 0 ? 0 : 1 + (n - 1) * step);
+          pads.push_back({start, x.shape[k] - real_limit, step - 1});
+        }
+      }
+      return lax::pad(ct, array(0.0, ct.dtype()), pads);
+    });
+  }
 };
 inline const slice_primitive& slice_p() { static const slice_primitive p; return p; }
 
@@ -683,6 +975,21 @@ class dynamic_slice_primitive final : public primitive_of<dynamic_slice_params> 
     shape_t starts = clamped_starts(in.subspan(1), x.shape(), p.slice_sizes);
     return {reference::gather_strided(x, block_layout(x.shape(), starts), p.slice_sizes, x.weak_type())};
   }
+
+  // JAX's _dynamic_slice_jvp: the same slice of the tangent (the start indices are
+  // not differentiable).
+  jvp_result jvp_rule(std::span<const array> x, std::span<const array> t,
+                      const dynamic_slice_params& p) const override {
+    std::vector<array> ins(x.begin(), x.end());
+    array y = bind1(ins, p);
+    if (ad::is_zero(t[0]) || !ad::differentiable(y.dtype())) return {{y}, {array()}};
+    ins[0] = t[0];
+    return {{y}, {bind1(std::move(ins), p)}};
+  }
+
+  // Defined after dynamic_update_slice, which it binds.
+  std::vector<array> transpose_rule(std::span<const array> cts, std::span<const lin_arg> args,
+                                    const dynamic_slice_params&) const override;
 };
 inline const dynamic_slice_primitive& dynamic_slice_p() { static const dynamic_slice_primitive p; return p; }
 
@@ -728,10 +1035,58 @@ class dynamic_update_slice_primitive final : public primitive_of<no_params> {
                             block_layout(x.shape(), starts), u.shape(), x.itemsize());
     return {out};
   }
+
+  // JAX's _dynamic_update_slice_jvp: linear in (operand, update) jointly.
+  jvp_result jvp_rule(std::span<const array> x, std::span<const array> t, const no_params& p) const override {
+    std::vector<array> ins(x.begin(), x.end());
+    array y = bind1(ins, p);
+    if ((ad::is_zero(t[0]) && ad::is_zero(t[1])) || !ad::differentiable(y.dtype())) return {{y}, {array()}};
+    ins[0] = ad::instantiate(t[0], x[0].aval());
+    ins[1] = ad::instantiate(t[1], x[1].aval());
+    return {{y}, {bind1(std::move(ins), p)}};
+  }
+
+  // JAX's _dynamic_update_slice_transpose_rule: the operand gets the cotangent with
+  // the update's window zeroed, the update gets that window.
+  std::vector<array> transpose_rule(std::span<const array> cts, std::span<const lin_arg> args,
+                                    const no_params& p) const override {
+    std::vector<bool> allowed(args.size(), false);
+    allowed[0] = allowed[1] = true;
+    ad::check_linear_args(name(), args, std::move(allowed));
+    std::vector<array> out(args.size());
+    const array& t = cts[0];
+    if (ad::is_zero(t)) return out;
+    std::vector<array> idx;
+    for (std::size_t k = 2; k < args.size(); ++k) idx.push_back(args[k].value);
+    const shape_t& update_shape = args[1].aval.shape;
+    if (args[0].is_linear()) {
+      std::vector<array> ins{t, structure_ad::zeros(update_shape, t.dtype())};
+      ins.insert(ins.end(), idx.begin(), idx.end());
+      out[0] = bind1(std::move(ins), p);
+    }
+    if (args[1].is_linear()) {
+      std::vector<array> ins{t};
+      ins.insert(ins.end(), idx.begin(), idx.end());
+      out[1] = dynamic_slice_p().bind1(std::move(ins), {update_shape});
+    }
+    return out;
+  }
 };
 inline const dynamic_update_slice_primitive& dynamic_update_slice_p() {
   static const dynamic_update_slice_primitive p;
   return p;
+}
+
+// JAX's _dynamic_slice_transpose: the cotangent written into zeros at the same
+// (clamped) start.
+inline std::vector<array> dynamic_slice_primitive::transpose_rule(std::span<const array> cts,
+                                                                  std::span<const lin_arg> args,
+                                                                  const dynamic_slice_params&) const {
+  return structure_ad::transpose_first(name(), cts, args, [&](const array& ct, const aval& x) {
+    std::vector<array> ins{structure_ad::zeros(x.shape, x.dtype), ct};
+    for (std::size_t k = 1; k < args.size(); ++k) ins.push_back(args[k].value);
+    return dynamic_update_slice_p().bind1(std::move(ins));
+  });
 }
 
 // ---------------------------------------------------------------------------
@@ -749,6 +1104,13 @@ class copy_primitive final : public primitive_of<no_params> {
     const array& x = in[0];
     return {reference::gather_strided(x, reference::strided_layout::row_major(x.shape()), x.shape(), x.weak_type())};
   }
+  jvp_result jvp_rule(std::span<const array> x, std::span<const array> t, const no_params& p) const override {
+    return ad::linear_jvp(*this, x, t, p);
+  }
+  std::vector<array> transpose_rule(std::span<const array> cts, std::span<const lin_arg> args,
+                                    const no_params& p) const override {
+    return structure_ad::transpose_first(name(), cts, args, [&](const array& ct, const aval&) { return bind1({ct}, p); });
+  }
 };
 inline const copy_primitive& copy_p() { static const copy_primitive p; return p; }
 
@@ -761,6 +1123,11 @@ class stop_gradient_primitive final : public primitive_of<no_params> {
   }
   std::vector<array> eval(std::span<const array> in, const no_params&) const override {
     return {reference::alias(in[0], in[0].shape(), in[0].weak_type())};
+  }
+  // JAX's _stop_gradient_jvp_rule: the value again (so that an outer differentiation
+  // stops too) and a zero tangent. Having no linear input, it is never transposed.
+  jvp_result jvp_rule(std::span<const array> x, std::span<const array>, const no_params& p) const override {
+    return ad::zero_jvp(*this, x, p);
   }
 };
 inline const stop_gradient_primitive& stop_gradient_p() { static const stop_gradient_primitive p; return p; }
@@ -864,6 +1231,10 @@ XJAX_IMPL array rev(const array& x, const shape_t& dimensions) { return prim::re
 XJAX_IMPL array concatenate(const std::vector<array>& operands, std::int64_t dimension) {
   if (operands.size() == 1) return operands[0];
   return prim::concatenate_p().bind1(operands, {dimension});
+}
+
+XJAX_IMPL std::vector<array> split(const array& x, const shape_t& sizes, std::int64_t axis) {
+  return prim::split_p().bind({x}, {sizes, normalize_axis("split", axis, x.ndim())});
 }
 
 XJAX_IMPL array pad(const array& x, const array& padding_value, const std::vector<pad_dim>& padding_config) {
