@@ -78,6 +78,9 @@ XJAX_API array erfc(const array& x);     ///< 1 - erf(x), accurate in the right 
 XJAX_API array erf_inv(const array& x);  ///< inverse of erf: ±1 -> ±inf, |x| > 1 -> NaN
 XJAX_API array lgamma(const array& x);   ///< log |Gamma(x)|; +inf at the poles
 XJAX_API array digamma(const array& x);  ///< Gamma'(x) / Gamma(x); NaN at the poles (0, -1, ...)
+/// psi^(m)(x), the m-th derivative of digamma (m and x of one float dtype; NaN unless m
+/// is a natural number). Differentiable in x.
+XJAX_API array polygamma(const array& m, const array& x);
 
 // ---------------------------------------------------------------------------
 // Binary arithmetic

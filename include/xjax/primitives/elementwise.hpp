@@ -39,6 +39,9 @@
 #include "xjax/backend/reference/compute.hpp"
 #include "xjax/ir/trace.hpp"
 #include "xjax/lax/elementwise.hpp"
+#include "xjax/lax/reductions.hpp"
+#include "xjax/lax/structure.hpp"
+#include "xjax/primitives/ad_util.hpp"
 #include "xjax/primitives/dtype_set.hpp"
 #include "xjax/primitives/primitive.hpp"
 
@@ -257,6 +260,50 @@ inline double digamma(double x) {
   return result + std::log(x) - 0.5 / x + f * series;
 }
 
+/// The Hurwitz zeta function sum_k (q + k)^-s with XLA's domain (chlo.zeta): +inf at
+/// s == 1, NaN for s < 1; for q <= 0, NaN unless s is an integer, and at the poles
+/// (q a non-positive integer) +inf for even s, NaN for odd s. Otherwise terms are
+/// summed directly until q + k >= s + 20, and the rest by Euler-Maclaurin (Bernoulli
+/// terms up to B_20; truncation error below 1e-17 relative).
+inline double hurwitz_zeta(double s, double q) {
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  if (std::isnan(s) || std::isnan(q)) return nan;
+  if (s == 1) return inf;
+  if (s < 1) return nan;
+  if (q <= 0) {
+    if (q == std::floor(q)) return s == std::floor(s) && std::fmod(s, 2) == 0 ? inf : nan;
+    if (s != std::floor(s)) return nan;
+  }
+  if (q == inf) return 0;
+  double sum = 0, a = q;
+  for (; a < s + 20; a += 1) sum += std::pow(a, -s);
+  // Tail: a^(1-s)/(s-1) + a^-s/2 + sum_j B_2j/(2j)! s(s+1)...(s+2j-2) a^(-s-2j+1).
+  static constexpr double b2j[] = {1.0 / 6,       -1.0 / 30,  1.0 / 42,           -1.0 / 30, 5.0 / 66,
+                                   -691.0 / 2730, 7.0 / 6,    -3617.0 / 510,      43867.0 / 798,
+                                   -174611.0 / 330};
+  const double a_s = std::pow(a, -s);
+  double tail = a * a_s / (s - 1) + a_s / 2;
+  double rising = s, fact = 2, power = a_s / a;  // s..(s+2j-2), (2j)!, a^(-s-2j+1)
+  for (std::size_t j = 1; j <= std::size(b2j); ++j) {
+    tail += b2j[j - 1] / fact * rising * power;
+    rising *= (s + 2 * j - 1) * (s + 2 * j);
+    fact *= (2 * j + 1) * (2 * j + 2);
+    power /= a * a;
+  }
+  return sum + tail;
+}
+
+/// The polygamma function psi^(m)(x), the m-th derivative of digamma, as XLA's
+/// chlo.polygamma: NaN unless m is a natural number; digamma for m == 0; otherwise
+/// (-1)^(m+1) m! zeta(m + 1, x).
+inline double polygamma(double m, double x) {
+  if (std::isnan(m) || std::isnan(x) || m < 0 || m != std::floor(m)) return std::numeric_limits<double>::quiet_NaN();
+  if (m == 0) return digamma(x);
+  const double sign = std::fmod(m, 2) == 1 ? 1 : -1;
+  return sign * std::exp(std::lgamma(m + 1)) * hurwitz_zeta(m + 1, x);
+}
+
 }  // namespace ew
 
 /// Calls Op::apply with the operand dtype when the op asks for it.
@@ -295,6 +342,154 @@ template <class Op, class F> bool visit_fast_dtype(dtype d, F&& f) {
 }
 
 // ===========================================================================
+// Differentiation: helpers shared by the rules of this family (and usable by others)
+//
+// The rules are jax.lax's (jax/_src/lax/lax.py and special.py, 0.10.2), written with
+// xjax::lax ops so that derivatives are differentiable again. Where a rule builds
+// several arrays, they are made in the order JAX's Python makes them (C++ leaves the
+// order of function arguments unspecified), so the equations come out in JAX's order.
+
+/// The cotangent `ct` of an elementwise op's output summed back to the shape of an
+/// operand that was broadcast to it (JAX's _unbroadcast): over every axis for a 0-d
+/// operand, else over the axes where the operand has size 1, then reshaped to it.
+inline array unbroadcast(const array& ct, const aval& operand) {
+  if (ct.shape() == operand.shape) return ct;
+  if (operand.shape.empty()) {
+    shape_t all(static_cast<std::size_t>(ct.ndim()));
+    for (std::size_t d = 0; d < all.size(); ++d) all[d] = static_cast<std::int64_t>(d);
+    return lax::reduce_sum(ct, all);
+  }
+  shape_t dims;
+  for (std::size_t d = 0; d < operand.shape.size(); ++d)
+    if (operand.shape[d] != ct.shape()[d]) dims.push_back(static_cast<std::int64_t>(d));
+  return lax::reshape(lax::reduce_sum(ct, dims), operand.shape);
+}
+
+/// `x` broadcast to `shape` as an elementwise op broadcasts it (JAX's _maybe_broadcast):
+/// itself when it has the shape; a 0-d x by broadcast_in_dim; otherwise its size-1
+/// axes dropped by reshape, then broadcast_in_dim.
+inline array maybe_broadcast(const array& x, const shape_t& shape) {
+  if (x.shape() == shape) return x;
+  if (x.ndim() == 0) return lax::broadcast_in_dim(x, shape, {});
+  shape_t dims, kept;
+  for (std::size_t d = 0; d < shape.size(); ++d) {
+    if (x.shape()[d] == shape[d]) {
+      dims.push_back(static_cast<std::int64_t>(d));
+      kept.push_back(shape[d]);
+    }
+  }
+  return lax::broadcast_in_dim(lax::reshape(x, kept), shape, dims);
+}
+
+namespace dr {  // the small constants and functions of jax.lax's rules
+
+/// A strongly typed 0-d constant of x's dtype: a literal in a jaxpr (JAX's _const(x, v)).
+inline array konst(const array& x, double v) { return array(v, x.dtype()); }
+
+/// A 0-d constant of x's dtype and weak type (JAX's _zero(x), _one(x)).
+inline array scalar_like(const array& x, double v) {
+  array c(v, x.dtype());
+  return x.weak_type() ? array::from_buffer(c.buffer_ptr(), {}, x.dtype(), true) : c;
+}
+
+/// v broadcast to x's shape, dtype and weak type (JAX's full_like: _zeros, _ones, _twos).
+inline array full_like(const array& x, double v) {
+  array c = scalar_like(x, v);
+  return x.ndim() == 0 ? c : lax::broadcast_in_dim(c, x.shape(), {});
+}
+
+/// x with its zeros replaced by ones (JAX's _replace_zero).
+inline array replace_zero(const array& x) {
+  array is_zero = lax::eq(x, konst(x, 0));
+  array ones = full_like(x, 1);
+  return lax::select(is_zero, ones, x);
+}
+
+/// Where x == z: 1, or 1/2 where y == z too; elsewhere 0 (JAX's _balanced_eq). max and
+/// min give each operand this share of the tangent, so ties split it evenly.
+inline array balanced_eq(const array& x, const array& z, const array& y) {
+  array x_eq = lax::eq(x, z);
+  array ones = full_like(z, 1);
+  array num = lax::select(x_eq, ones, full_like(z, 0));
+  array y_eq = lax::eq(y, z);
+  array twos = full_like(z, 2);
+  array den = lax::select(y_eq, twos, full_like(z, 1));
+  return lax::div(num, den);
+}
+
+/// lax::convert_element_type(x, d), done now when x is a 0-d constant (JAX folds the
+/// conversion of a literal instead of staging it).
+inline array convert(const array& x, dtype d) {
+  if (x.is_concrete() && x.ndim() == 0) {
+    eager_scope now;
+    return lax::convert_element_type(x, d);
+  }
+  return lax::convert_element_type(x, d);
+}
+
+/// The shape two elementwise operands broadcast to.
+inline shape_t broadcast_shape(std::string_view op, const array& x, const array& y) {
+  const aval in[] = {x.aval(), y.aval()};
+  return elementwise_shape(op, in);
+}
+
+}  // namespace dr
+
+/// The JVP rule of an elementwise op struct, which declares its derivative with the
+/// first of these it has:
+///   `static constexpr bool piecewise_constant = true`  zero tangents (ad::zero_jvp);
+///   `static constexpr bool linear = true`              ad::linear_jvp (and a transpose);
+///   `jvp(primals, tangents, params)`                   the whole rule (add, sub);
+///   `jvp(g, y, x, params)`                             unary: the output's tangent, given
+///                                                      the operand's tangent g, the output y
+///                                                      and the operand x (JAX's defjvp2);
+///   `jvp_lhs(g, z, x, y, params)`, `jvp_rhs(...)`      binary: each operand's contribution
+///                                                      (z the output), summed as JAX's
+///                                                      standard_jvp2 sums them (add_any).
+/// An op with none has no JVP rule (nextafter, as in JAX).
+template <class Op, class Prim>
+jvp_result elementwise_jvp(const Prim& self, std::span<const array> x, std::span<const array> t,
+                           const typename Op::params& p) {
+  if constexpr (requires { requires Op::piecewise_constant; }) {
+    return ad::zero_jvp(self, x, p);
+  } else if constexpr (requires { requires Op::linear; }) {
+    return ad::linear_jvp(self, x, t, p);
+  } else if constexpr (requires { Op::jvp(x, t, p); }) {
+    return Op::jvp(x, t, p);
+  } else if constexpr (requires { Op::jvp(x[0], x[0], x[0], p); }) {
+    array y = self.bind1({x[0]}, p);
+    return {{y}, {Op::jvp(t[0], y, x[0], p)}};
+  } else if constexpr (requires { Op::jvp_lhs(x[0], x[0], x[0], x[0], p); }) {
+    array z = self.bind1({x[0], x[1]}, p);
+    array out;
+    if (!ad::is_zero(t[0])) out = Op::jvp_lhs(t[0], z, x[0], x[1], p);
+    if (!ad::is_zero(t[1])) out = ad::add_tangents(out, Op::jvp_rhs(t[1], z, x[0], x[1], p));
+    return {{z}, {out}};
+  } else {
+    self.missing_rule("differentiation (jvp)");
+  }
+}
+
+/// The transpose rule of an elementwise op struct with `transpose(ct, args, params)`
+/// (ct: the output's cotangent, never a symbolic zero there).
+template <class Op, class Prim>
+std::vector<array> elementwise_transpose(const Prim& self, std::span<const array> cts, std::span<const lin_arg> args,
+                                         const typename Op::params& p) {
+  if constexpr (requires { Op::transpose(cts[0], args, p); }) {
+    if (ad::is_zero(cts[0])) return std::vector<array>(args.size());
+    return Op::transpose(cts[0], args, p);
+  } else {
+    self.missing_rule("transpose");
+  }
+}
+
+/// Raises the error of a transpose rule called with an operand linear that the op is
+/// not linear in (mul with both operands linear, div with a linear divisor, ...).
+[[noreturn]] inline void nonlinear_transpose(std::string_view op, std::string_view what) {
+  detail::raise<value_error>(op, "cannot transpose: the operation is not linear in {}", what);
+}
+
+// ===========================================================================
 // Unary and binary primitives from op structs
 
 /// A unary elementwise primitive from an op struct with `name`, `domain` (a dtype_set),
@@ -311,6 +506,14 @@ template <class Op> class unary_primitive final : public primitive_of<typename O
     check_dtype(Op::name, in[0].dtype, Op::domain);
     if constexpr (requires { Op::check(in[0], p); }) Op::check(in[0], p);
     return {aval{in[0].shape, op_result_dtype<Op>(in[0].dtype), in[0].weak_type}};
+  }
+
+  jvp_result jvp_rule(std::span<const array> x, std::span<const array> t, const params& p) const override {
+    return elementwise_jvp<Op>(*this, x, t, p);
+  }
+  std::vector<array> transpose_rule(std::span<const array> cts, std::span<const lin_arg> args,
+                                    const params& p) const override {
+    return elementwise_transpose<Op>(*this, cts, args, p);
   }
 
   std::vector<array> eval(std::span<const array> in, const params& p) const override {
@@ -351,6 +554,14 @@ template <class Op> class binary_primitive final : public primitive_of<typename 
     for (auto& a : in) check_dtype(Op::name, a.dtype, Op::domain);
     dtype d = common_dtype(Op::name, in);
     return {aval{elementwise_shape(Op::name, in), op_result_dtype<Op>(d), all_weak(in)}};
+  }
+
+  jvp_result jvp_rule(std::span<const array> x, std::span<const array> t, const params& p) const override {
+    return elementwise_jvp<Op>(*this, x, t, p);
+  }
+  std::vector<array> transpose_rule(std::span<const array> cts, std::span<const lin_arg> args,
+                                    const params& p) const override {
+    return elementwise_transpose<Op>(*this, cts, args, p);
   }
 
   std::vector<array> eval(std::span<const array> in, const params& p) const override {
@@ -408,6 +619,10 @@ struct neg_op {
     if constexpr (std::is_integral_v<C>) return ew::wrap_sub(C{0}, x);
     else return -x;
   }
+  static constexpr bool linear = true;
+  static std::vector<array> transpose(const array& ct, std::span<const lin_arg>, const params&) {
+    return {lax::neg(ct)};
+  }
 };
 inline const unary_primitive<neg_op>& neg_p() { return instance<unary_primitive<neg_op>>(); }
 
@@ -415,6 +630,7 @@ struct sign_op {
   static constexpr std::string_view name = "sign";
   static constexpr dtype_set domain = numeric_types;
   using params = no_params;
+  static constexpr bool piecewise_constant = true;
   template <class C> static C apply(C x, const params&) {
     if constexpr (std::is_floating_point_v<C>) return std::isnan(x) || x == 0 ? x : std::copysign(1.0, x);
     else return static_cast<C>((x > 0) - (x < 0));
@@ -430,6 +646,12 @@ struct abs_op {
     if constexpr (std::is_integral_v<C>) return x < 0 ? ew::wrap_sub(C{0}, x) : x;  // abs(INT_MIN) wraps
     else return std::abs(x);
   }
+  /// select(x >= 0, g, -g): at 0 the derivative is +1 (JAX's convention; sign(0) is 0).
+  static array jvp(const array& g, const array&, const array& x, const params&) {
+    array nonneg = lax::ge(x, dr::scalar_like(x, 0));
+    array neg_g = lax::neg(g);
+    return lax::select(nonneg, g, neg_g);
+  }
 };
 inline const unary_primitive<abs_op>& abs_p() { return instance<unary_primitive<abs_op>>(); }
 
@@ -441,23 +663,29 @@ struct square_op {
     if constexpr (std::is_integral_v<C>) return ew::wrap_mul(x, x);
     else return x * x;
   }
+  static array jvp(const array& g, const array&, const array& x, const params&) {
+    return lax::mul(g, lax::mul(dr::konst(x, 2), x));
+  }
 };
 inline const unary_primitive<square_op>& square_p() { return instance<unary_primitive<square_op>>(); }
 
 struct floor_op : float_op {
   static constexpr std::string_view name = "floor";
+  static constexpr bool piecewise_constant = true;
   static double apply(double x, const params&) { return std::floor(x); }
 };
 inline const unary_primitive<floor_op>& floor_p() { return instance<unary_primitive<floor_op>>(); }
 
 struct ceil_op : float_op {
   static constexpr std::string_view name = "ceil";
+  static constexpr bool piecewise_constant = true;
   static double apply(double x, const params&) { return std::ceil(x); }
 };
 inline const unary_primitive<ceil_op>& ceil_p() { return instance<unary_primitive<ceil_op>>(); }
 
 struct is_finite_op : float_op {
   static constexpr std::string_view name = "is_finite";
+  static constexpr bool piecewise_constant = true;
   static dtype result_dtype(dtype) { return bool_; }
   static bool apply(double x, const params&) { return std::isfinite(x); }
 };
@@ -473,6 +701,7 @@ struct round_op {
   static constexpr std::string_view name = "round";
   static constexpr dtype_set domain = float_types;
   using params = round_params;
+  static constexpr bool piecewise_constant = true;
   static double apply(double x, const params& p) {
     return p.rounding_method == lax::rounding_method::to_nearest_even ? ew::round_half_even(x) : std::round(x);
   }
@@ -518,6 +747,14 @@ struct integer_pow_op {
     }
     return acc;
   }
+  /// y x^(y-1) g, with integer_pow again (y == 2: 2 x g; y == 1: g). For y == 0 the
+  /// tangent is a symbolic zero where JAX materializes zeros.
+  static array jvp(const array& g, const array&, const array& x, const params& p) {
+    if (p.y == 0) return array();
+    if (p.y == 1) return g;
+    array power = p.y == 2 ? x : lax::integer_pow(x, p.y - 1);
+    return lax::mul(g, lax::mul(dr::konst(x, static_cast<double>(p.y)), power));
+  }
 };
 inline const unary_primitive<integer_pow_op>& integer_pow_p() { return instance<unary_primitive<integer_pow_op>>(); }
 
@@ -527,48 +764,79 @@ struct exp2_op : float_op {
   static double apply(double x, const params&, dtype d) {
     return std::exp(ew::round_to(ew::round_to(std::numbers::ln2, d) * x, d));
   }
+  /// log(2) y g, with log(2) staged as JAX stages it.
+  static array jvp(const array& g, const array& y, const array& x, const params&) {
+    array ln2 = lax::log(dr::konst(x, 2));
+    return lax::mul(ln2, lax::mul(g, y));
+  }
 };
 inline const unary_primitive<exp2_op>& exp2_p() { return instance<unary_primitive<exp2_op>>(); }
 
-// Transcendental functions: one libm call (or a helper of ew::) each.
-#define XJAX_FLOAT_UNARY_OP(NAME, EXPR)                                                                   \
-  struct NAME##_op : float_op {                                                                        \
-    static constexpr std::string_view name = #NAME;                                                       \
-    static double apply(double x, const params&) { return EXPR; }                                         \
-  };                                                                                                      \
+// Transcendental functions: one libm call (or a helper of ew::) each, and the body of
+// the JVP rule: given the operand's tangent g, the output y and the operand x, the
+// output's tangent, as jax.lax defines it.
+#define XJAX_FLOAT_UNARY_OP(NAME, EXPR, ...)                                                            \
+  struct NAME##_op : float_op {                                                                          \
+    static constexpr std::string_view name = #NAME;                                                      \
+    static double apply(double x, const params&) { return EXPR; }                                        \
+    static array jvp([[maybe_unused]] const array& g, [[maybe_unused]] const array& y,                   \
+                     [[maybe_unused]] const array& x, const params&) {                                   \
+      __VA_ARGS__                                                                                        \
+    }                                                                                                    \
+  };                                                                                                     \
   inline const unary_primitive<NAME##_op>& NAME##_p() { return instance<unary_primitive<NAME##_op>>(); }
 
-XJAX_FLOAT_UNARY_OP(exp, std::exp(x))
-XJAX_FLOAT_UNARY_OP(expm1, std::expm1(x))
-XJAX_FLOAT_UNARY_OP(log, std::log(x))
-XJAX_FLOAT_UNARY_OP(log1p, std::log1p(x))
-XJAX_FLOAT_UNARY_OP(sqrt, std::sqrt(x))
-XJAX_FLOAT_UNARY_OP(rsqrt, 1 / std::sqrt(x))
-XJAX_FLOAT_UNARY_OP(cbrt, std::cbrt(x))
-XJAX_FLOAT_UNARY_OP(sin, std::sin(x))
-XJAX_FLOAT_UNARY_OP(cos, std::cos(x))
-XJAX_FLOAT_UNARY_OP(tan, std::tan(x))
-XJAX_FLOAT_UNARY_OP(asin, std::asin(x))
-XJAX_FLOAT_UNARY_OP(acos, std::acos(x))
-XJAX_FLOAT_UNARY_OP(atan, std::atan(x))
-XJAX_FLOAT_UNARY_OP(sinh, std::sinh(x))
-XJAX_FLOAT_UNARY_OP(cosh, std::cosh(x))
-XJAX_FLOAT_UNARY_OP(tanh, std::tanh(x))
-XJAX_FLOAT_UNARY_OP(asinh, std::asinh(x))
-XJAX_FLOAT_UNARY_OP(acosh, std::acosh(x))
-XJAX_FLOAT_UNARY_OP(atanh, std::atanh(x))
-XJAX_FLOAT_UNARY_OP(logistic, x >= 0 ? 1 / (1 + std::exp(-x)) : std::exp(x) / (1 + std::exp(x)))
-XJAX_FLOAT_UNARY_OP(erf, std::erf(x))
-XJAX_FLOAT_UNARY_OP(erfc, std::erfc(x))
-XJAX_FLOAT_UNARY_OP(erf_inv, ew::erf_inv(x))
-XJAX_FLOAT_UNARY_OP(lgamma, std::lgamma(x))
-XJAX_FLOAT_UNARY_OP(digamma, ew::digamma(x))
+XJAX_FLOAT_UNARY_OP(exp, std::exp(x), return lax::mul(g, y);)
+XJAX_FLOAT_UNARY_OP(expm1, std::expm1(x), return lax::mul(g, lax::add(y, dr::scalar_like(y, 1)));)
+XJAX_FLOAT_UNARY_OP(log, std::log(x), return lax::div(g, x);)
+XJAX_FLOAT_UNARY_OP(log1p, std::log1p(x), return lax::div(g, lax::add(x, dr::scalar_like(x, 1)));)
+// 0.5 / y: +inf at 0, as JAX.
+XJAX_FLOAT_UNARY_OP(sqrt, std::sqrt(x), return lax::mul(g, lax::div(dr::konst(x, 0.5), y));)
+XJAX_FLOAT_UNARY_OP(rsqrt, 1 / std::sqrt(x), return lax::mul(g, lax::mul(dr::konst(x, -0.5), lax::div(y, x)));)
+XJAX_FLOAT_UNARY_OP(cbrt, std::cbrt(x),
+                    return lax::mul(g, lax::mul(dr::konst(x, 1.0 / 3), lax::integer_pow(y, -2)));)
+XJAX_FLOAT_UNARY_OP(sin, std::sin(x), return lax::mul(g, lax::cos(x));)
+XJAX_FLOAT_UNARY_OP(cos, std::cos(x), return lax::neg(lax::mul(g, lax::sin(x)));)
+XJAX_FLOAT_UNARY_OP(tan, std::tan(x), return lax::mul(g, lax::add(dr::konst(x, 1), lax::square(y)));)
+XJAX_FLOAT_UNARY_OP(asin, std::asin(x),
+                    return lax::mul(g, lax::rsqrt(lax::sub(dr::konst(x, 1), lax::square(x))));)
+XJAX_FLOAT_UNARY_OP(acos, std::acos(x),
+                    return lax::mul(g, lax::neg(lax::rsqrt(lax::sub(dr::konst(x, 1), lax::square(x)))));)
+XJAX_FLOAT_UNARY_OP(atan, std::atan(x), return lax::div(g, lax::add(dr::konst(x, 1), lax::square(x)));)
+XJAX_FLOAT_UNARY_OP(sinh, std::sinh(x), return lax::mul(g, lax::cosh(x));)
+XJAX_FLOAT_UNARY_OP(cosh, std::cosh(x), return lax::mul(g, lax::sinh(x));)
+// (g + g y) (1 - y), i.e. g (1 - y^2).
+XJAX_FLOAT_UNARY_OP(tanh, std::tanh(x), array a = lax::add(g, lax::mul(g, y));
+                    return lax::mul(a, lax::sub(dr::scalar_like(x, 1), y));)
+XJAX_FLOAT_UNARY_OP(asinh, std::asinh(x),
+                    return lax::mul(g, lax::rsqrt(lax::add(lax::square(x), dr::scalar_like(x, 1))));)
+// x^2 - 1 rather than (x + 1)(x - 1), as JAX (the domain is x >= 1).
+XJAX_FLOAT_UNARY_OP(acosh, std::acosh(x),
+                    return lax::mul(g, lax::rsqrt(lax::sub(lax::square(x), dr::scalar_like(x, 1))));)
+// 1 / (1 + x) * (g / (1 - x)); lax.reciprocal is integer_pow(-1).
+XJAX_FLOAT_UNARY_OP(atanh, std::atanh(x),
+                    array r = lax::integer_pow(lax::add(dr::scalar_like(x, 1), x), -1);
+                    return lax::mul(r, lax::div(g, lax::sub(dr::scalar_like(x, 1), x)));)
+XJAX_FLOAT_UNARY_OP(logistic, x >= 0 ? 1 / (1 + std::exp(-x)) : std::exp(x) / (1 + std::exp(x)),
+                    return lax::mul(g, lax::mul(y, lax::sub(dr::scalar_like(y, 1), y)));)
+XJAX_FLOAT_UNARY_OP(erf, std::erf(x),
+                    return lax::mul(dr::konst(x, 2 / std::sqrt(std::numbers::pi)),
+                                    lax::mul(g, lax::exp(lax::neg(lax::square(x)))));)
+XJAX_FLOAT_UNARY_OP(erfc, std::erfc(x),
+                    return lax::mul(dr::konst(x, -2 / std::sqrt(std::numbers::pi)),
+                                    lax::mul(g, lax::exp(lax::neg(lax::square(x)))));)
+XJAX_FLOAT_UNARY_OP(erf_inv, ew::erf_inv(x),
+                    return lax::mul(dr::konst(x, std::sqrt(std::numbers::pi) / 2),
+                                    lax::mul(g, lax::exp(lax::square(y))));)
+XJAX_FLOAT_UNARY_OP(lgamma, std::lgamma(x), return lax::mul(g, lax::digamma(x));)
+XJAX_FLOAT_UNARY_OP(digamma, ew::digamma(x), return lax::mul(g, lax::polygamma(dr::konst(x, 1), x));)
 #undef XJAX_FLOAT_UNARY_OP
 
 struct not_op {
   static constexpr std::string_view name = "not";
   static constexpr dtype_set domain = int_or_bool_types;
   using params = no_params;
+  static constexpr bool piecewise_constant = true;
   template <class C> static C apply(C x, const params&) {
     if constexpr (std::is_same_v<C, bool>) return !x;
     else return static_cast<C>(~x);  // narrowing to the dtype keeps its bits
@@ -580,6 +848,7 @@ struct population_count_op {
   static constexpr std::string_view name = "population_count";
   static constexpr dtype_set domain = int_types;
   using params = no_params;
+  static constexpr bool piecewise_constant = true;
   template <class C> static C apply(C x, const params&, dtype d) {
     return static_cast<C>(std::popcount(ew::low_bits(static_cast<std::uint64_t>(x), reference::bit_width(d))));
   }
@@ -591,6 +860,24 @@ inline const unary_primitive<population_count_op>& population_count_p() {
 // ===========================================================================
 // Binary ops
 
+/// The JVP of add and sub (JAX's _add_jvp, _sub_jvp): the op of the tangents, or the
+/// one non-zero tangent (negated for sub's y) broadcast to the output's shape.
+template <class Op> jvp_result add_sub_jvp(std::span<const array> x, std::span<const array> t) {
+  array z = Op::bind(x[0], x[1]);
+  if (ad::is_zero(t[0])) return {{z}, {maybe_broadcast(Op::negates_y ? lax::neg(t[1]) : t[1], z.shape())}};
+  if (ad::is_zero(t[1])) return {{z}, {maybe_broadcast(t[0], z.shape())}};
+  return {{z}, {Op::bind(t[0], t[1])}};
+}
+
+/// The transpose of add and sub (JAX's _add_transpose, _sub_transpose): the cotangent
+/// (negated for sub's y) summed back to each linear operand's shape.
+template <class Op> std::vector<array> add_sub_transpose(const array& ct, std::span<const lin_arg> args) {
+  std::vector<array> out(2);
+  if (args[0].is_linear()) out[0] = unbroadcast(ct, args[0].aval);
+  if (args[1].is_linear()) out[1] = unbroadcast(Op::negates_y ? lax::neg(ct) : ct, args[1].aval);
+  return out;
+}
+
 struct add_op {
   static constexpr std::string_view name = "add";
   static constexpr dtype_set domain = numeric_types;
@@ -598,6 +885,14 @@ struct add_op {
   template <class C> static C apply(C x, C y, const params&) {
     if constexpr (std::is_integral_v<C>) return ew::wrap_add(x, y);
     else return x + y;
+  }
+  static constexpr bool negates_y = false;
+  static array bind(const array& x, const array& y) { return lax::add(x, y); }
+  static jvp_result jvp(std::span<const array> x, std::span<const array> t, const params&) {
+    return add_sub_jvp<add_op>(x, t);
+  }
+  static std::vector<array> transpose(const array& ct, std::span<const lin_arg> args, const params&) {
+    return add_sub_transpose<add_op>(ct, args);
   }
 };
 inline const binary_primitive<add_op>& add_p() { return instance<binary_primitive<add_op>>(); }
@@ -610,6 +905,14 @@ struct sub_op {
     if constexpr (std::is_integral_v<C>) return ew::wrap_sub(x, y);
     else return x - y;
   }
+  static constexpr bool negates_y = true;
+  static array bind(const array& x, const array& y) { return lax::sub(x, y); }
+  static jvp_result jvp(std::span<const array> x, std::span<const array> t, const params&) {
+    return add_sub_jvp<sub_op>(x, t);
+  }
+  static std::vector<array> transpose(const array& ct, std::span<const lin_arg> args, const params&) {
+    return add_sub_transpose<sub_op>(ct, args);
+  }
 };
 inline const binary_primitive<sub_op>& sub_p() { return instance<binary_primitive<sub_op>>(); }
 
@@ -620,6 +923,18 @@ struct mul_op {
   template <class C> static C apply(C x, C y, const params&) {
     if constexpr (std::is_integral_v<C>) return ew::wrap_mul(x, y);
     else return x * y;
+  }
+  static array jvp_lhs(const array& g, const array&, const array&, const array& y, const params&) {
+    return lax::mul(g, y);
+  }
+  static array jvp_rhs(const array& g, const array&, const array& x, const array&, const params&) {
+    return lax::mul(x, g);
+  }
+  /// Bilinear: transposable in one operand, the other being a constant.
+  static std::vector<array> transpose(const array& ct, std::span<const lin_arg> args, const params&) {
+    if (args[0].is_linear() && args[1].is_linear()) nonlinear_transpose("mul", "both operands together");
+    if (args[0].is_linear()) return {unbroadcast(lax::mul(ct, args[1].value), args[0].aval), array()};
+    return {array(), unbroadcast(lax::mul(args[0].value, ct), args[1].aval)};
   }
 };
 inline const binary_primitive<mul_op>& mul_p() { return instance<binary_primitive<mul_op>>(); }
@@ -641,6 +956,19 @@ struct div_op {
       return x / y;
     }
   }
+  static array jvp_lhs(const array& g, const array&, const array&, const array& y, const params&) {
+    return lax::div(g, y);
+  }
+  /// -g x / y^2.
+  static array jvp_rhs(const array& g, const array&, const array& x, const array& y, const params&) {
+    array a = lax::mul(lax::neg(g), x);
+    return lax::mul(a, lax::integer_pow(y, -2));
+  }
+  /// Linear in the numerator only.
+  static std::vector<array> transpose(const array& ct, std::span<const lin_arg> args, const params&) {
+    if (args[1].is_linear()) nonlinear_transpose("div", "the divisor");
+    return {unbroadcast(lax::div(ct, args[1].value), args[0].aval), array()};
+  }
 };
 inline const binary_primitive<div_op>& div_p() { return instance<binary_primitive<div_op>>(); }
 
@@ -660,6 +988,17 @@ struct rem_op {
       return x % y;
     }
   }
+  /// rem(x, y) = x - y trunc(x / y): g for x (broadcast to the output's shape), and
+  /// -g sign(x / y) floor(|x / y|) for y (JAX computes x / y twice; once here).
+  static array jvp_lhs(const array& g, const array& z, const array&, const array&, const params&) {
+    return maybe_broadcast(g, z.shape());
+  }
+  static array jvp_rhs(const array& g, const array&, const array& x, const array& y, const params&) {
+    array neg_g = lax::neg(g);
+    array q = lax::div(x, y);
+    array s = lax::sign(q);
+    return lax::mul(neg_g, lax::mul(s, lax::floor(lax::abs(q))));
+  }
 };
 inline const binary_primitive<rem_op>& rem_p() { return instance<binary_primitive<rem_op>>(); }
 
@@ -675,6 +1014,12 @@ struct max_op {
     }
     return x < y ? y : x;
   }
+  static array jvp_lhs(const array& g, const array& z, const array& x, const array& y, const params&) {
+    return lax::mul(g, dr::balanced_eq(x, z, y));
+  }
+  static array jvp_rhs(const array& g, const array& z, const array& x, const array& y, const params&) {
+    return lax::mul(g, dr::balanced_eq(y, z, x));
+  }
 };
 inline const binary_primitive<max_op>& max_p() { return instance<binary_primitive<max_op>>(); }
 
@@ -689,15 +1034,48 @@ struct min_op {
     }
     return y < x ? y : x;
   }
+  static array jvp_lhs(const array& g, const array& z, const array& x, const array& y, const params& p) {
+    return max_op::jvp_lhs(g, z, x, y, p);
+  }
+  static array jvp_rhs(const array& g, const array& z, const array& x, const array& y, const params& p) {
+    return max_op::jvp_rhs(g, z, x, y, p);
+  }
 };
 inline const binary_primitive<min_op>& min_p() { return instance<binary_primitive<min_op>>(); }
 
+/// atan2(x, y): d/dx = y / (x^2 + y^2), d/dy = -x / (x^2 + y^2).
 struct atan2_op : float_op {
   static constexpr std::string_view name = "atan2";
   static double apply(double x, double y, const params&) { return std::atan2(x, y); }
+  static array sum_of_squares(const array& x, const array& y) {
+    array xx = lax::square(x);
+    return lax::add(xx, lax::square(y));
+  }
+  static array jvp_lhs(const array& g, const array&, const array& x, const array& y, const params&) {
+    return lax::mul(g, lax::div(y, sum_of_squares(x, y)));
+  }
+  static array jvp_rhs(const array& g, const array&, const array& x, const array& y, const params&) {
+    array neg_x = lax::neg(x);
+    return lax::mul(g, lax::div(neg_x, sum_of_squares(x, y)));
+  }
 };
 inline const binary_primitive<atan2_op>& atan2_p() { return instance<binary_primitive<atan2_op>>(); }
 
+/// polygamma(m, x) = psi^(m)(x) (jax.lax.polygamma), the derivative of digamma's rule.
+/// Differentiable in x only: d/dx = polygamma(m + 1, x); JAX raises for m.
+struct polygamma_op : float_op {
+  static constexpr std::string_view name = "polygamma";
+  static double apply(double m, double x, const params&) { return ew::polygamma(m, x); }
+  static array jvp_lhs(const array&, const array&, const array&, const array&, const params&) {
+    detail::raise<value_error>(name, "the gradient with respect to m is not supported (as in JAX)");
+  }
+  static array jvp_rhs(const array& g, const array&, const array& m, const array& x, const params&) {
+    return lax::mul(g, lax::polygamma(lax::add(m, dr::konst(m, 1)), x));
+  }
+};
+inline const binary_primitive<polygamma_op>& polygamma_p() { return instance<binary_primitive<polygamma_op>>(); }
+
+/// No JVP rule, as in JAX ("Differentiation rule for 'nextafter' not implemented").
 struct nextafter_op : float_op {
   static constexpr std::string_view name = "nextafter";
   static double apply(double x, double y, const params&, dtype d) { return ew::next_after(x, y, d); }
@@ -709,6 +1087,7 @@ struct and_op {
   static constexpr std::string_view name = "and";
   static constexpr dtype_set domain = int_or_bool_types;
   using params = no_params;
+  static constexpr bool piecewise_constant = true;
   template <class C> static C apply(C x, C y, const params&) { return static_cast<C>(x & y); }
 };
 inline const binary_primitive<and_op>& and_p() { return instance<binary_primitive<and_op>>(); }
@@ -717,6 +1096,7 @@ struct or_op {
   static constexpr std::string_view name = "or";
   static constexpr dtype_set domain = int_or_bool_types;
   using params = no_params;
+  static constexpr bool piecewise_constant = true;
   template <class C> static C apply(C x, C y, const params&) { return static_cast<C>(x | y); }
 };
 inline const binary_primitive<or_op>& or_p() { return instance<binary_primitive<or_op>>(); }
@@ -725,6 +1105,7 @@ struct xor_op {
   static constexpr std::string_view name = "xor";
   static constexpr dtype_set domain = int_or_bool_types;
   using params = no_params;
+  static constexpr bool piecewise_constant = true;
   template <class C> static C apply(C x, C y, const params&) { return static_cast<C>(x ^ y); }
 };
 inline const binary_primitive<xor_op>& xor_p() { return instance<binary_primitive<xor_op>>(); }
@@ -734,6 +1115,7 @@ inline const binary_primitive<xor_op>& xor_p() { return instance<binary_primitiv
 struct shift_base {
   static constexpr dtype_set domain = int_types;
   using params = no_params;
+  static constexpr bool piecewise_constant = true;
   /// The shift amount, or -1 when it is out of range for dtype d.
   template <class C> static int amount(C s, dtype d) {
     std::uint64_t u = ew::low_bits(static_cast<std::uint64_t>(s), reference::bit_width(d));
@@ -781,6 +1163,7 @@ inline const binary_primitive<shift_right_arithmetic_op>& shift_right_arithmetic
     static constexpr std::string_view name = #NAME;                                                        \
     static constexpr dtype_set domain = all_types;                                                         \
     using params = no_params;                                                                              \
+    static constexpr bool piecewise_constant = true;                                                       \
     static dtype result_dtype(dtype) { return bool_; }                                                     \
     template <class C> static bool apply(C x, C y, const params&) { return x OPERATOR y; }                 \
   };                                                                                                       \
@@ -828,6 +1211,44 @@ class pow_primitive final : public primitive_of<no_params> {
         ew::load<double>(in[1], shape));
     return {reference::store(rs, shape, d, all_weak(avs))};
   }
+
+  jvp_result jvp_rule(std::span<const array> x, std::span<const array> t, const no_params& p) const override {
+    return elementwise_jvp<rules>(*this, x, t, p);
+  }
+
+ private:
+  /// JAX's _pow_jvp_lhs and _pow_jvp_rhs.
+  struct rules {
+    using params = no_params;
+    /// d/dx = y x^(y-1). An integer exponent is converted to x's dtype first, and the
+    /// derivative is 0 where y == 0 (so d/dx x^0 is 0 even at x = 0, not 0 * inf).
+    static array jvp_lhs(const array& g, const array&, const array& x, const array& y, const params&) {
+      array xc = dr::convert(x, x.dtype());
+      array yc = dr::convert(y, x.dtype());
+      array jac;
+      if (y.dtype().is_integer()) {
+        if (xc.shape() != yc.shape()) {
+          const shape_t shape = dr::broadcast_shape("pow", xc, yc);
+          xc = maybe_broadcast(xc, shape);
+          yc = maybe_broadcast(yc, shape);
+        }
+        array y_is_zero = lax::eq(yc, dr::konst(yc, 0));
+        array zeros = dr::full_like(yc, 0);
+        array y_safe = dr::replace_zero(yc);
+        array y_minus_one = lax::sub(yc, dr::full_like(yc, 1));
+        jac = lax::select(y_is_zero, zeros, lax::mul(y_safe, lax::pow(xc, y_minus_one)));
+      } else {
+        array y_minus_one = lax::sub(yc, dr::full_like(yc, 1));
+        jac = lax::mul(yc, lax::pow(xc, y_minus_one));
+      }
+      return lax::mul(g, jac);
+    }
+    /// d/dy = log(x) x^y, with log(1) in place of log(0): d/dy 0^y is 0, not NaN.
+    static array jvp_rhs(const array& g, const array& z, const array& x, const array& y, const params&) {
+      array log_x = lax::log(dr::replace_zero(x));
+      return lax::convert_element_type(lax::mul(g, lax::mul(log_x, z)), y.dtype());
+    }
+  };
 };
 inline const pow_primitive& pow_p() { return instance<pow_primitive>(); }
 
@@ -891,6 +1312,52 @@ class select_n_primitive final : public primitive_of<no_params> {
     for (std::size_t i = 0; i < n; ++i) std::memcpy(dst + i * item, src[pick[i]] + i * item, item);
     return {out};
   }
+
+  /// select_n of the cases' tangents, zeros standing for symbolic zeros; `which` is
+  /// not differentiable (JAX's _select_jvp).
+  jvp_result jvp_rule(std::span<const array> in, std::span<const array> t, const no_params&) const override {
+    array out = bind1(std::vector<array>(in.begin(), in.end()));
+    auto nonzero = std::find_if(t.begin() + 1, t.end(), [](const array& a) { return !ad::is_zero(a); });
+    if (nonzero == t.end()) return {{out}, {array()}};
+    std::vector<array> cases{in[0]};
+    array zeros;
+    for (std::size_t i = 1; i < t.size(); ++i) {
+      if (ad::is_zero(t[i]) && !zeros.valid()) zeros = dr::full_like(*nonzero, 0);
+      cases.push_back(ad::is_zero(t[i]) ? zeros : t[i]);
+    }
+    return {{out}, {bind1(std::move(cases))}};
+  }
+
+  /// Linear in the cases (`which` is a constant): each linear case gets the cotangent
+  /// where it was selected and 0 elsewhere (JAX's _select_transpose_rule). One
+  /// departure: an integer `which` out of range selects the first or last case (as the
+  /// evaluation documents, XLA's behaviour), so those cases take the cotangent where
+  /// which <= 0 and which >= n - 1; JAX tests which == i, losing it there.
+  std::vector<array> transpose_rule(std::span<const array> cts, std::span<const lin_arg> args,
+                                    const no_params&) const override {
+    if (args[0].is_linear()) nonlinear_transpose("select_n", "`which`");
+    std::vector<array> out(args.size());
+    const array& ct = cts[0];
+    if (ad::is_zero(ct)) return out;
+    if (args.size() == 2) {  // one case: always selected
+      if (args[1].is_linear()) out[1] = ct;
+      return out;
+    }
+    const array& which = args[0].value;
+    array zeros = dr::full_like(ct, 0);
+    for (std::size_t i = 1; i < args.size(); ++i) {
+      if (!args[i].is_linear()) continue;
+      if (which.dtype().is_bool()) {
+        out[i] = i == 1 ? lax::select(which, zeros, ct) : lax::select(which, ct, zeros);
+      } else {
+        const std::size_t k = i - 1, last = args.size() - 2;
+        array index = dr::konst(which, static_cast<double>(k));
+        array picked = k == 0 ? lax::le(which, index) : k == last ? lax::ge(which, index) : lax::eq(which, index);
+        out[i] = lax::select(picked, ct, zeros);
+      }
+    }
+    return out;
+  }
 };
 inline const select_n_primitive& select_n_p() { return instance<select_n_primitive>(); }
 
@@ -932,6 +1399,30 @@ class clamp_primitive final : public primitive_of<no_params> {
     });
     return out;
   }
+
+  /// JAX's rule: the tangent of lo where lo > x and lo < hi, of x where lo < x < hi,
+  /// of hi where hi < x (so at x == lo or x == hi no operand gets it). A 0-d lo's or
+  /// hi's tangent is broadcast to x's shape first (JAX's rule fails there, selecting
+  /// between a 0-d tangent and zeros of x's shape).
+  jvp_result jvp_rule(std::span<const array> in, std::span<const array> t, const no_params&) const override {
+    const array &lo = in[0], &x = in[1], &hi = in[2];
+    array out = bind1({lo, x, hi});
+    auto where = [&](const array& pred, const array& g) {
+      array zeros = dr::full_like(x, 0);
+      return lax::select(pred, maybe_broadcast(g, x.shape()), zeros);
+    };
+    array tout;
+    if (!ad::is_zero(t[0])) {
+      array above_x = lax::gt(lo, x);
+      tout = where(lax::bitwise_and(above_x, lax::lt(lo, hi)), t[0]);
+    }
+    if (!ad::is_zero(t[1])) {
+      array above_lo = lax::gt(x, lo);
+      tout = ad::add_tangents(tout, where(lax::bitwise_and(above_lo, lax::lt(x, hi)), t[1]));
+    }
+    if (!ad::is_zero(t[2])) tout = ad::add_tangents(tout, where(lax::lt(hi, x), t[2]));
+    return {{out}, {tout}};
+  }
 };
 inline const clamp_primitive& clamp_p() { return instance<clamp_primitive>(); }
 
@@ -969,6 +1460,23 @@ class convert_element_type_primitive final : public primitive_of<convert_element
       out.push_back(reference::store(reference::load<C>(x), x.shape(), p.new_dtype, p.weak_type));
     });
     return out;
+  }
+
+  /// The tangent converted alike; zero when the new dtype is not a float.
+  jvp_result jvp_rule(std::span<const array> x, std::span<const array> t,
+                      const convert_element_type_params& p) const override {
+    array out = bind1({x[0]}, p);
+    if (ad::is_zero(t[0]) || !ad::differentiable(p.new_dtype)) return {{out}, {array()}};
+    return {{out}, {bind1({t[0]}, p)}};
+  }
+
+  /// The cotangent converted back to the operand's dtype and weak type; zero for a
+  /// non-float operand.
+  std::vector<array> transpose_rule(std::span<const array> cts, std::span<const lin_arg> args,
+                                    const convert_element_type_params&) const override {
+    const aval& operand = args[0].aval;
+    if (ad::is_zero(cts[0]) || !ad::differentiable(operand.dtype)) return {array()};
+    return {lax::convert_element_type(cts[0], operand.dtype, operand.weak_type)};
   }
 };
 inline const convert_element_type_primitive& convert_element_type_p() {
@@ -1016,6 +1524,12 @@ class bitcast_convert_type_primitive final : public primitive_of<bitcast_convert
   std::vector<array> eval(std::span<const array> in, const bitcast_convert_type_params& p) const override {
     aval out = shape_rule(avals_of(in), p)[0];
     return {array::from_buffer(in[0].buffer_ptr(), out.shape, out.dtype)};  // buffers are immutable: share it
+  }
+
+  /// Not differentiable (JAX: zero tangents).
+  jvp_result jvp_rule(std::span<const array> x, std::span<const array>,
+                      const bitcast_convert_type_params& p) const override {
+    return ad::zero_jvp(*this, x, p);
   }
 };
 inline const bitcast_convert_type_primitive& bitcast_convert_type_p() {
@@ -1084,6 +1598,7 @@ XJAX_LAX_BINARY(max, max_p)
 XJAX_LAX_BINARY(min, min_p)
 XJAX_LAX_BINARY(pow, pow_p)
 XJAX_LAX_BINARY(atan2, atan2_p)
+XJAX_LAX_BINARY(polygamma, polygamma_p)
 XJAX_LAX_BINARY(nextafter, nextafter_p)
 XJAX_LAX_BINARY(bitwise_and, and_p)
 XJAX_LAX_BINARY(bitwise_or, or_p)
