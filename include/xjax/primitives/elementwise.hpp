@@ -19,6 +19,12 @@
 //           integer_pow, whose intermediate results JAX's lowering rounds to the
 //           dtype) receive the dtype.
 //
+// Differentiation (see "Differentiation" below): each op struct declares its JVP rule
+// next to its evaluation (zero tangents for piecewise constant and integer ops), and
+// the ops linear in some operands (neg, add, sub, mul, div, convert_element_type,
+// select_n) their transpose rule, all as jax.lax 0.10.2 defines them. nextafter has no
+// rule, as in JAX. polygamma exists for digamma's derivative (jax.lax.polygamma).
+//
 // Known difference from XLA on CPU: XLA flushes float32/float64/bfloat16 subnormal
 // inputs and results of arithmetic to zero (FTZ/DAZ); the reference backend keeps IEEE
 // gradual underflow.
