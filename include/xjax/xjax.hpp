@@ -19,6 +19,7 @@
 #include "xjax/ir/printer.hpp"
 #include "xjax/ir/trace.hpp"
 #include "xjax/lax/lax.hpp"
+#include "xjax/nn/functions.hpp"
 #include "xjax/numpy/numpy.hpp"
 #include "xjax/test/check_grads.hpp"
 #include "xjax/transforms/ad.hpp"
