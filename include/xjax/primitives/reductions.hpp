@@ -44,8 +44,13 @@
 
 #include "xjax/backend/reference/compute.hpp"
 #include "xjax/ir/trace.hpp"
+#include "xjax/lax/elementwise.hpp"
+#include "xjax/lax/indexing.hpp"
 #include "xjax/lax/reductions.hpp"
+#include "xjax/lax/structure.hpp"
+#include "xjax/primitives/ad_util.hpp"
 #include "xjax/primitives/dtype_set.hpp"
+#include "xjax/primitives/elementwise.hpp"
 #include "xjax/primitives/primitive.hpp"
 
 namespace xjax::prim {
@@ -321,6 +326,238 @@ template <class M, class C> C accumulate_step(C acc, C x, dtype d) {
 }
 
 // ---------------------------------------------------------------------------
+// Differentiation: JAX's rules (jax/_src/lax/lax.py and lax/control_flow/loops.py,
+// 0.10.2), written with lax ops so that derivatives differentiate again.
+//
+//   reduce_sum, cumsum        linear. Transposes: the cotangent broadcast back over the
+//                             reduced axes (broadcast_in_dim); cumsum in the other direction.
+//   reduce_prod               the JVP of a tree of pairwise products (_reduce_jvp): the
+//                             reduced axes are moved to the front and flattened, then
+//                             halved until one row is left (an odd half padded with 1).
+//                             Exact with zeros in the operand, where prod/x is not; its
+//                             primal output is the tree's product, as JAX's.
+//   reduce_max, reduce_min    the tangent averaged over the positions equal to the result
+//                             (_reduce_chooser_jvp_rule): tied maxima share it evenly.
+//   cumprod, cummax, cummin   the JVP of JAX's associative_scan with mul / max / min (JAX
+//                             differentiates the parallel prefix scan, not reduce_window);
+//                             the combining op's own JVP rule is used, so max/min ties
+//                             split 0.5/0.5 at each step of the scan as in JAX.
+//   sort                      the tangents follow the permutation, which an iota sorted
+//                             along with the operands gives; a gather applies it (_sort_jvp).
+//   top_k                     the tangent gathered at the top-k indices.
+//   argmax, argmin, reduce_and/or/xor, iota: integer or bool outputs, zero tangents.
+// Integer and bool operands get zero tangents everywhere (a float0 tangent in JAX).
+
+namespace reductions_ad {
+
+/// A primal and its tangent (invalid: a symbolic zero), as a JVP tracer of JAX carries
+/// them through the ops of a rule that JAX writes as jax.jvp of a function.
+struct dual {
+  array primal, tangent;
+};
+
+/// A linear op applied to the primal and to the tangent (a zero tangent stays zero).
+template <class F> dual linear(const dual& x, F&& f) {
+  array p = f(x.primal);
+  return {std::move(p), ad::is_zero(x.tangent) ? array() : f(x.tangent)};
+}
+
+/// The JVP of a binary elementwise primitive, by its own rule.
+template <class Params> dual apply(const primitive_of<Params>& op, const dual& a, const dual& b) {
+  if (ad::is_zero(a.tangent) && ad::is_zero(b.tangent)) return {op.bind1({a.primal, b.primal}), array()};
+  const array primals[] = {a.primal, b.primal}, tangents[] = {a.tangent, b.tangent};
+  jvp_result r = op.jvp_rule(primals, tangents, Params{});
+  return {std::move(r.primals[0]), std::move(r.tangents[0])};
+}
+
+/// a + b (JAX's add JVP: the tangents added, or the one that is not zero).
+inline dual add(const dual& a, const dual& b) {
+  array p = lax::add(a.primal, b.primal);
+  if (ad::is_zero(a.tangent)) return {std::move(p), b.tangent};
+  if (ad::is_zero(b.tangent)) return {std::move(p), a.tangent};
+  return {std::move(p), lax::add(a.tangent, b.tangent)};
+}
+
+/// lax.slice_in_dim: elements [start, limit) of `axis`, every `stride`-th.
+inline array slice_in_dim(const array& x, std::int64_t start, std::int64_t limit, std::int64_t stride,
+                          std::int64_t axis) {
+  shape_t starts(x.shape().size(), 0), limits = x.shape(), strides(x.shape().size(), 1);
+  const auto a = static_cast<std::size_t>(axis);
+  starts[a] = start;
+  limits[a] = limit;
+  strides[a] = stride;
+  return lax::slice(x, starts, limits, strides);
+}
+inline dual slice_in_dim(const dual& x, std::int64_t start, std::int64_t limit, std::int64_t stride, std::int64_t axis) {
+  return linear(x, [&](const array& v) { return slice_in_dim(v, start, limit, stride, axis); });
+}
+
+/// Pads `axis` of x's primal with `value` (of its dtype, lax._const) and its tangent with
+/// 0 (the tangent of a constant padding value).
+inline dual pad_in_dim(const dual& x, double value, pad_dim padding, std::int64_t axis) {
+  std::vector<pad_dim> config(x.primal.shape().size());
+  config[static_cast<std::size_t>(axis)] = padding;
+  const dtype d = x.primal.dtype();
+  array p = lax::pad(x.primal, array(value, d), config);
+  return {std::move(p), ad::is_zero(x.tangent) ? array() : lax::pad(x.tangent, array(0.0, d), config)};
+}
+
+/// lax.concatenate of two duals along `axis` (linear in both: a zero tangent is
+/// instantiated when the other is not zero).
+inline dual concatenate(const dual& a, const dual& b, std::int64_t axis) {
+  array p = lax::concatenate({a.primal, b.primal}, axis);
+  if (ad::is_zero(a.tangent) && ad::is_zero(b.tangent)) return {std::move(p), array()};
+  return {std::move(p), lax::concatenate({ad::instantiate(a.tangent, a.primal.aval()),
+                                          ad::instantiate(b.tangent, b.primal.aval())},
+                                         axis)};
+}
+
+/// The JVP of JAX's associative_scan(op, x, reverse, axis) for one array
+/// (lax/control_flow/loops.py): combine adjacent pairs, scan them recursively (the
+/// odd results), combine those with the remaining elements (the even results),
+/// interleave. Emits the equations JAX's jax.jvp of it emits, in the same order.
+template <class Params> class prefix_scan {
+ public:
+  prefix_scan(const primitive_of<Params>& op, std::int64_t axis) : m_op(op), m_axis(axis) {}
+
+  dual operator()(const dual& x, bool reverse) const {
+    auto flip = [&](const dual& v) { return linear(v, [&](const array& a) { return lax::rev(a, {m_axis}); }); };
+    return reverse ? flip(scan(flip(x))) : scan(x);
+  }
+
+ private:
+  std::int64_t size(const dual& x) const { return x.primal.shape()[static_cast<std::size_t>(m_axis)]; }
+
+  dual scan(const dual& elems) const {
+    const std::int64_t n = size(elems);
+    if (n < 2) return elems;
+    // (Each slice is its own statement: equations are emitted in JAX's order, which
+    // the unspecified order of evaluation of function arguments would not keep.)
+    const dual pair_first = slice_in_dim(elems, 0, n - 1, 2, m_axis);
+    const dual pair_second = slice_in_dim(elems, 1, n, 2, m_axis);
+    const dual odd = scan(apply(m_op, pair_first, pair_second));
+    const dual odd_prefix = n % 2 == 0 ? slice_in_dim(odd, 0, size(odd) - 1, 1, m_axis) : odd;
+    const dual rest = slice_in_dim(elems, 2, n, 2, m_axis);
+    const dual even = apply(m_op, odd_prefix, rest);
+    const dual first = slice_in_dim(elems, 0, 1, 1, m_axis);
+    return interleave(concatenate(first, even, m_axis), odd);
+  }
+
+  /// a[0], b[0], a[1], b[1], ... (a one longer than b, or as long): JAX's _interleave,
+  /// two interior-padded copies added.
+  dual interleave(const dual& a, const dual& b) const {
+    const bool same = size(a) == size(b);
+    const dual pa = pad_in_dim(a, 0, {0, same ? 1 : 0, 1}, m_axis);
+    const dual pb = pad_in_dim(b, 0, {1, same ? 0 : 1, 1}, m_axis);
+    return add(pa, pb);
+  }
+
+  const primitive_of<Params>& m_op;
+  std::int64_t m_axis;
+};
+
+/// The dimensions of a rank-`rank` array other than `axis`.
+inline shape_t other_dims(std::int64_t rank, std::int64_t axis) {
+  shape_t out;
+  for (std::int64_t d = 0; d < rank; ++d)
+    if (d != axis) out.push_back(d);
+  return out;
+}
+
+/// t's elements at `indices` along `axis` (indices: the shape of the result plus a
+/// trailing 1), the other dimensions paired as batch dimensions: the gather of JAX's
+/// sort and top_k JVPs (a take_along_axis).
+inline array take_along_axis(const array& t, const array& indices, std::int64_t axis) {
+  const std::int64_t rank = t.ndim();
+  const shape_t batch = other_dims(rank, axis);
+  lax::gather_dimension_numbers dn{.offset_dims = {},
+                                   .collapsed_slice_dims = {axis},
+                                   .start_index_map = {axis},
+                                   .operand_batching_dims = batch,
+                                   .start_indices_batching_dims = batch};
+  return lax::gather(t, indices, dn, shape_t(static_cast<std::size_t>(rank), 1),
+                     {.mode = lax::gather_scatter_mode::promise_in_bounds});
+}
+
+/// Whether a reduction over `axes` of an operand reduces dimension d.
+inline bool is_reduced(const shape_t& axes, std::int64_t d) { return std::find(axes.begin(), axes.end(), d) != axes.end(); }
+
+/// reduce_prod's JVP (JAX's _reduce_prod_jvp_rule / _reduce_jvp with mul).
+inline jvp_result reduce_prod_jvp(const primitive_of<reduce_params>& self, std::span<const array> primals,
+                                  std::span<const array> tangents, const reduce_params& p) {
+  const array& x = primals[0];
+  const shape_t& shape = x.shape();
+  std::int64_t n = 1;
+  for (auto a : p.axes) n *= shape[static_cast<std::size_t>(a)];
+  // A product of no element is the constant 1 (JAX returns full(..., 1) and zeros).
+  if (!ad::differentiable(x.dtype()) || ad::is_zero(tangents[0]) || n == 0) return ad::zero_jvp(self, primals, p);
+
+  // The reduced axes first, flattened into one of size n.
+  shape_t permutation = p.axes, rows{n};
+  for (std::int64_t d = 0; d < x.ndim(); ++d) {
+    if (is_reduced(p.axes, d)) continue;
+    permutation.push_back(d);
+    rows.push_back(shape[static_cast<std::size_t>(d)]);
+  }
+  dual v = linear({x, tangents[0]}, [&](const array& a) { return lax::reshape(a, rows, permutation); });
+  for (std::int64_t m = n; m > 1; m = v.primal.shape()[0]) {
+    const std::int64_t half = (m + 1) / 2;
+    const dual lo = slice_in_dim(v, 0, half, 1, 0);
+    dual hi = slice_in_dim(v, half, m, 1, 0);
+    if (m - half != half) hi = pad_in_dim(hi, 1, {0, 1, 0}, 0);
+    v = apply(mul_p(), lo, hi);
+  }
+  v = linear(v, [](const array& a) { return lax::squeeze(a, {0}); });
+  return {{v.primal}, {v.tangent}};
+}
+
+/// reduce_max's and reduce_min's JVP (JAX's _reduce_chooser_jvp_rule): the tangent at
+/// the positions equal to the result, averaged.
+inline jvp_result reduce_chooser_jvp(const primitive_of<reduce_params>& self, std::span<const array> primals,
+                                     std::span<const array> tangents, const reduce_params& p) {
+  const array& x = primals[0];
+  const array& t = tangents[0];
+  array ans = self.bind1({x}, p);
+  if (!ad::differentiable(x.dtype()) || ad::is_zero(t)) return {{ans}, {array()}};
+  shape_t kept = x.shape();
+  for (auto a : p.axes) kept[static_cast<std::size_t>(a)] = 1;
+  const array location = lax::convert_element_type(lax::eq(x, lax::reshape(ans, kept)), t.dtype());
+  const array counts = lax::reduce_sum(location, p.axes);
+  return {{ans}, {lax::div(lax::reduce_sum(lax::mul(t, location), p.axes), counts)}};
+}
+
+/// Checks that the transpose of a unary linear primitive gets one operand, and a linear
+/// one (JAX asserts is_undefined_primal): anything else is a misuse by the caller.
+inline void check_linear_operand(std::string_view op, std::span<const array> cts, std::span<const lin_arg> args) {
+  if (args.size() != 1 || cts.size() != 1) {
+    detail::raise<value_error>(op, "transpose expects 1 operand and 1 cotangent, got {} and {}", args.size(), cts.size());
+  }
+  if (!args[0].is_linear()) {
+    detail::raise<value_error>(op, "cannot transpose with respect to an operand that is not linear (operand of type {} "
+                               "has a value); {} is linear in its only operand",
+                               args[0].aval.str(), op);
+  }
+}
+
+/// reduce_sum's transpose (JAX's _reduce_sum_transpose_rule): the cotangent broadcast
+/// over the reduced axes.
+inline std::vector<array> reduce_sum_transpose(std::span<const array> cts, std::span<const lin_arg> args,
+                                               const reduce_sum_params& p) {
+  check_linear_operand("reduce_sum", cts, args);
+  if (ad::is_zero(cts[0])) return {array()};
+  const shape_t& shape = args[0].aval.shape;
+  shape_t kept;
+  for (std::int64_t d = 0; d < static_cast<std::int64_t>(shape.size()); ++d)
+    if (!is_reduced(p.axes, d)) kept.push_back(d);
+  return {lax::broadcast_in_dim(cts[0], shape, kept)};
+}
+
+}  // namespace reductions_ad
+
+/// How a reduction differentiates (see "Differentiation" above).
+enum class reduce_ad { linear, product, chooser, none };
+
+// ---------------------------------------------------------------------------
 // Reductions: reduce_sum, reduce_prod, reduce_max, reduce_min, reduce_and, reduce_or, reduce_xor.
 
 /// A reduction primitive from an op struct with `name`, `domain`, `params`, `monoid`
@@ -357,10 +594,24 @@ template <class Op> class reduce_primitive final : public primitive_of<typename 
     });
     return out;
   }
+
+  jvp_result jvp_rule(std::span<const array> primals, std::span<const array> tangents, const params& p) const override {
+    if constexpr (Op::differentiation == reduce_ad::linear) return ad::linear_jvp(*this, primals, tangents, p);
+    else if constexpr (Op::differentiation == reduce_ad::product) return reductions_ad::reduce_prod_jvp(*this, primals, tangents, p);
+    else if constexpr (Op::differentiation == reduce_ad::chooser) return reductions_ad::reduce_chooser_jvp(*this, primals, tangents, p);
+    else return ad::zero_jvp(*this, primals, p);
+  }
+
+  std::vector<array> transpose_rule(std::span<const array> cts, std::span<const lin_arg> args,
+                                    const params& p) const override {
+    if constexpr (Op::differentiation == reduce_ad::linear) return reductions_ad::reduce_sum_transpose(cts, args, p);
+    else this->missing_rule("transpose");
+  }
 };
 
 struct reduce_sum_op {
   static constexpr std::string_view name = "reduce_sum";
+  static constexpr reduce_ad differentiation = reduce_ad::linear;
   static constexpr dtype_set domain = numeric_types;
   static constexpr bool keeps_weak_type = true;
   using params = reduce_sum_params;
@@ -370,6 +621,7 @@ inline const reduce_primitive<reduce_sum_op>& reduce_sum_p() { static const redu
 
 struct reduce_prod_op {
   static constexpr std::string_view name = "reduce_prod";
+  static constexpr reduce_ad differentiation = reduce_ad::product;
   static constexpr dtype_set domain = numeric_types;
   static constexpr bool keeps_weak_type = true;
   using params = reduce_params;
@@ -379,6 +631,7 @@ inline const reduce_primitive<reduce_prod_op>& reduce_prod_p() { static const re
 
 struct reduce_max_op {
   static constexpr std::string_view name = "reduce_max";
+  static constexpr reduce_ad differentiation = reduce_ad::chooser;
   static constexpr dtype_set domain = all_types;
   static constexpr bool keeps_weak_type = true;
   using params = reduce_params;
@@ -388,6 +641,7 @@ inline const reduce_primitive<reduce_max_op>& reduce_max_p() { static const redu
 
 struct reduce_min_op {
   static constexpr std::string_view name = "reduce_min";
+  static constexpr reduce_ad differentiation = reduce_ad::chooser;
   static constexpr dtype_set domain = all_types;
   static constexpr bool keeps_weak_type = true;
   using params = reduce_params;
@@ -397,6 +651,7 @@ inline const reduce_primitive<reduce_min_op>& reduce_min_p() { static const redu
 
 struct reduce_and_op {
   static constexpr std::string_view name = "reduce_and";
+  static constexpr reduce_ad differentiation = reduce_ad::none;
   static constexpr dtype_set domain = int_or_bool_types;
   static constexpr bool keeps_weak_type = false;
   using params = reduce_params;
@@ -406,6 +661,7 @@ inline const reduce_primitive<reduce_and_op>& reduce_and_p() { static const redu
 
 struct reduce_or_op {
   static constexpr std::string_view name = "reduce_or";
+  static constexpr reduce_ad differentiation = reduce_ad::none;
   static constexpr dtype_set domain = int_or_bool_types;
   static constexpr bool keeps_weak_type = false;
   using params = reduce_params;
@@ -415,6 +671,7 @@ inline const reduce_primitive<reduce_or_op>& reduce_or_p() { static const reduce
 
 struct reduce_xor_op {
   static constexpr std::string_view name = "reduce_xor";
+  static constexpr reduce_ad differentiation = reduce_ad::none;
   static constexpr dtype_set domain = int_or_bool_types;
   static constexpr bool keeps_weak_type = false;
   using params = reduce_params;
@@ -482,6 +739,11 @@ template <class Op> class argminmax_primitive final : public primitive_of<argmin
     });
     return {reference::store(result, reduced_shape(Op::name, x.aval(), p.axes), index_dtype)};
   }
+
+  /// An integer output: its tangent is zero.
+  jvp_result jvp_rule(std::span<const array> primals, std::span<const array>, const argminmax_params& p) const override {
+    return ad::zero_jvp(*this, primals, p);
+  }
 };
 
 struct argmax_op {
@@ -537,6 +799,32 @@ template <class Op> class cumulative_primitive final : public primitive_of<cumul
     });
     return out;
   }
+
+  /// cumsum is linear; the others differentiate as JAX's associative_scan of their
+  /// combining op (the primal output is the scan's, as JAX's).
+  jvp_result jvp_rule(std::span<const array> primals, std::span<const array> tangents,
+                      const cumulative_params& p) const override {
+    if constexpr (!requires { Op::combine_p(); }) {
+      return ad::linear_jvp(*this, primals, tangents, p);
+    } else {
+      if (!ad::differentiable(primals[0].dtype()) || ad::is_zero(tangents[0])) return ad::zero_jvp(*this, primals, p);
+      const reductions_ad::prefix_scan scan(Op::combine_p(), p.axis);
+      reductions_ad::dual y = scan({primals[0], tangents[0]}, p.reverse);
+      return {{y.primal}, {y.tangent}};
+    }
+  }
+
+  /// cumsum's transpose: the cotangent summed in the other direction.
+  std::vector<array> transpose_rule(std::span<const array> cts, std::span<const lin_arg> args,
+                                    const cumulative_params& p) const override {
+    if constexpr (!requires { Op::combine_p(); }) {
+      reductions_ad::check_linear_operand(Op::name, cts, args);
+      if (ad::is_zero(cts[0])) return {array()};
+      return {lax::cumsum(cts[0], p.axis, !p.reverse)};
+    } else {
+      this->missing_rule("transpose");
+    }
+  }
 };
 
 struct cumsum_op {
@@ -547,18 +835,21 @@ inline const cumulative_primitive<cumsum_op>& cumsum_p() { static const cumulati
 
 struct cumprod_op {
   static constexpr std::string_view name = "cumprod";
+  static const auto& combine_p() { return mul_p(); }
   using monoid = prod_monoid;
 };
 inline const cumulative_primitive<cumprod_op>& cumprod_p() { static const cumulative_primitive<cumprod_op> p; return p; }
 
 struct cummax_op {
   static constexpr std::string_view name = "cummax";
+  static const auto& combine_p() { return max_p(); }
   using monoid = max_monoid;
 };
 inline const cumulative_primitive<cummax_op>& cummax_p() { static const cumulative_primitive<cummax_op> p; return p; }
 
 struct cummin_op {
   static constexpr std::string_view name = "cummin";
+  static const auto& combine_p() { return min_p(); }
   using monoid = min_monoid;
 };
 inline const cumulative_primitive<cummin_op>& cummin_p() { static const cumulative_primitive<cummin_op> p; return p; }
@@ -646,6 +937,29 @@ class sort_primitive final : public primitive_of<sort_params> {
       out.push_back(std::move(y));
     }
     return out;
+  }
+
+  /// JAX's _sort_jvp: an iota sorted along with the operands gives the permutation,
+  /// which a gather applies to every tangent that is not zero.
+  jvp_result jvp_rule(std::span<const array> primals, std::span<const array> tangents,
+                      const sort_params& p) const override {
+    auto moves = [&](std::size_t i) { return !ad::is_zero(tangents[i]) && ad::differentiable(primals[i].dtype()); };
+    bool any = false;
+    for (std::size_t i = 0; i < primals.size(); ++i) any = any || moves(i);
+    if (!any) return ad::zero_jvp(*this, primals, p);
+    const shape_t& shape = primals[0].shape();
+    dtype index_dtype = uint32;  // lax_utils.int_dtype_for_shape(shape, signed=False)
+    for (auto d : shape)
+      if (d > static_cast<std::int64_t>(std::numeric_limits<std::uint32_t>::max())) index_dtype = uint64;
+    std::vector<array> operands(primals.begin(), primals.end());
+    operands.push_back(lax::broadcasted_iota(index_dtype, shape, p.dimension));
+    std::vector<array> outs = bind(std::move(operands), p);
+    const array indices = lax::expand_dims(outs.back(), {static_cast<std::int64_t>(shape.size())});
+    outs.pop_back();
+    std::vector<array> touts(outs.size());
+    for (std::size_t i = 0; i < outs.size(); ++i)
+      if (moves(i)) touts[i] = reductions_ad::take_along_axis(tangents[i], indices, p.dimension);
+    return {std::move(outs), std::move(touts)};
   }
 
   /// The primitive's dimension must be in [0, rank).
@@ -752,6 +1066,17 @@ class top_k_primitive final : public primitive_of<top_k_params> {
     });
     return {values, indices};
   }
+
+  /// JAX's _top_k_jvp: the tangent gathered at the indices; the indices' tangent is zero.
+  jvp_result jvp_rule(std::span<const array> primals, std::span<const array> tangents,
+                      const top_k_params& p) const override {
+    std::vector<array> outs = bind({primals[0]}, p);
+    if (ad::is_zero(tangents[0]) || !ad::differentiable(primals[0].dtype())) return {outs, {array(), array()}};
+    shape_t index_shape = outs[1].shape();
+    index_shape.push_back(1);
+    array t = reductions_ad::take_along_axis(tangents[0], lax::reshape(outs[1], index_shape), p.axis);
+    return {outs, {std::move(t), array()}};
+  }
 };
 inline const top_k_primitive& top_k_p() { static const top_k_primitive p; return p; }
 
@@ -784,6 +1109,11 @@ class iota_primitive final : public primitive_of<iota_params> {
       for (std::int64_t j = 0; j < lines.n; ++j) values[static_cast<std::size_t>(base + j * lines.inner)] = j;
     });
     return {reference::store(values, p.shape, p.dtype)};  // integers wrap, floats round, as XLA
+  }
+
+  /// No operand, nothing to differentiate: a constant.
+  jvp_result jvp_rule(std::span<const array> primals, std::span<const array>, const iota_params& p) const override {
+    return ad::zero_jvp(*this, primals, p);
   }
 };
 inline const iota_primitive& iota_p() { static const iota_primitive p; return p; }
