@@ -29,6 +29,7 @@ are exactly representable in float32 (C++ double scalars are weak float32 in xja
 """
 
 import jax
+import jax.extend.core
 import jax.numpy as jnp
 import jax.scipy.special as jsp
 import numpy as np
@@ -447,5 +448,14 @@ for name, f, ins in [("sin_mul", sin_mul, (f32(5),)), ("tanh_layer", tanh_layer,
                      ("mse_lax", mse_lax, (f32(4, 2), f32(5, 4), f32(5, 2)))]:
     grad_cases(name, f, *ins)
     eqns(name, f, *ins)
+
+
+def relu_sum(x):
+    return jnp.sum(jax.nn.relu(x))
+
+
+grad_cases("relu_sum", relu_sum, np.array([-1.0, 0.0, 2.0, -0.0, 0.5], np.float32))
+eqns("relu_sum", relu_sum, np.array([-1.0, 0.0, 2.0, -0.0, 0.5], np.float32))
+eqns("mlp", mlp_loss, *MLP, argnums=(0, 1, 2, 3))
 
 g.save()

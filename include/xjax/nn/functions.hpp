@@ -9,12 +9,10 @@
 //   auto y = nn::one_hot(labels, 10);               // f32[batch, 10]
 //
 // Derivatives at the points where JAX picked a convention: relu'(0) = 0 and
-// relu6'(0) = relu6'(6) = 0 (JAX's custom JVPs: the tangent passes only where
-// 0 < x (< 6)); leaky_relu'(0) = 1 and elu'(0) = alpha (JAX's `where` branches);
-// softmax and log_softmax subtract the stop_gradient'ed maximum (JAX's default,
-// jax_softmax_custom_jvp off). relu and relu6 get JAX's JVP from a select between x
-// (where the tangent passes) and the stop_gradient'ed value, which has JAX's values
-// (NaN propagates) and JAX's derivatives of every order.
+// relu6'(0) = relu6'(6) = 0 (custom_jvp functions with JAX's rules: the tangent passes
+// only where 0 < x (< 6)); leaky_relu'(0) = 1 and elu'(0) = alpha (JAX's `where`
+// branches); softmax and log_softmax subtract the stop_gradient'ed maximum (JAX's
+// default, jax_softmax_custom_jvp off).
 //
 // Axes (`axis`) as jax.numpy: an int, a tuple ({0, 1}) or std::nullopt (all axes);
 // negative axes count from the end. jax.nn's `where` arguments are not supported.
@@ -78,6 +76,8 @@ XJAX_API array standardize(const array& x, const axes_arg& axis = -1, const std:
 #if XJAX_HAS_IMPL
 #include <cmath>
 #include <numbers>
+#include <tuple>
+#include <utility>
 
 #include "xjax/core/errors.hpp"
 #include "xjax/ir/trace.hpp"
@@ -89,16 +89,33 @@ XJAX_API array standardize(const array& x, const axes_arg& axis = -1, const std:
 #include "xjax/numpy/promotion.hpp"
 #include "xjax/numpy/ufuncs.hpp"
 #include "xjax/scipy/special.hpp"
+#include "xjax/transforms/custom_derivatives.hpp"
 
 namespace xjax::nn {
 namespace nn_detail {
 
-/// `value`, whose derivative is the one of x where `passes` and 0 elsewhere (JAX's custom
-/// JVP `select(passes, g, 0)` of relu and relu6): a select between x and the
-/// stop_gradient'ed value. Integer x has no derivative: `value` itself.
-inline array pass_gradient_where(const array& passes, const array& x, const array& value) {
-  if (!x.dtype().is_floating() || value.dtype() != x.dtype()) return value;
-  return lax::select(passes, x, lax::stop_gradient(value));
+/// lax.full_like(t, v): v in t's dtype (weak when t is), broadcast to t's shape.
+inline array full_like(const array& t, double v) {
+  array c(v, t.dtype());
+  if (t.weak_type()) {
+    eager_scope now;
+    c = lax::convert_element_type(c, t.dtype(), true);
+  }
+  return t.ndim() == 0 ? c : lax::broadcast_in_dim(c, t.shape(), {});
+}
+
+/// A function of one array `f` as a custom_jvp whose tangent is t where `passes(x)`
+/// and 0 elsewhere: JAX's `f.defjvps(lambda g, ans, x: lax.select(passes(x), g,
+/// lax.full_like(g, 0)))` of relu and relu6.
+template <class F, class P> auto gated_tangent(F f, P passes, const char* name) {
+  return xjax::custom_jvp(
+      f,
+      [f, passes](const std::tuple<array>& primals, const std::tuple<array>& tangents) {
+        const array& x = std::get<0>(primals);
+        const array& t = std::get<0>(tangents);
+        return std::pair{f(x), lax::select(passes(x), t, full_like(t, 0))};
+      },
+      name);
 }
 
 /// A strongly typed 0-d constant of x's dtype (a NumPy scalar `np.float32(v)` in JAX).
@@ -118,12 +135,16 @@ inline array python_float(const array& x, double v) {
 namespace nd = nn_detail;
 
 XJAX_IMPL array relu(const array& x) {
-  return nd::pass_gradient_where(numpy::greater(x, 0), x, numpy::maximum(x, 0));
+  static const auto f = nd::gated_tangent([](const array& a) { return numpy::maximum(a, 0); },
+                                          [](const array& a) { return numpy::greater(a, 0); }, "relu");
+  return f(x);
 }
 
 XJAX_IMPL array relu6(const array& x) {
-  array value = numpy::minimum(numpy::maximum(x, 0), 6.0);
-  return nd::pass_gradient_where(numpy::bitwise_and(numpy::greater(x, 0), numpy::less(x, 6.0)), x, value);
+  static const auto f = nd::gated_tangent(
+      [](const array& a) { return numpy::minimum(numpy::maximum(a, 0), 6.0); },
+      [](const array& a) { return numpy::bitwise_and(numpy::greater(a, 0), numpy::less(a, 6.0)); }, "relu6");
+  return f(x);
 }
 
 XJAX_IMPL array sigmoid(const array& x) { return lax::logistic(x); }
