@@ -8,6 +8,7 @@
 // lax functions do not promote dtypes (operands of binary ops must share one dtype;
 // xjax::numpy promotes) and broadcast only 0-d operands, as jax.lax.
 
+#include "xjax/lax/collectives.hpp"
 #include "xjax/lax/elementwise.hpp"
 #include "xjax/lax/indexing.hpp"
 #include "xjax/lax/linalg.hpp"
