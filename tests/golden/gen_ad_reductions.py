@@ -221,6 +221,18 @@ for k in (1, 3, 6):
 both("top_k", "float32_3x5_ties", [km], k=2)
 both("top_k", "float64_2x4", [normal((2, 4), "float64")], k=4)
 
+# --- empty operands: a product of nothing is 1 (zero tangent), a max of nothing -inf
+# (its tangent 0/0 = NaN, as JAX's); empty scans and sorts.
+empty = np.zeros((2, 0), "float32")
+for op in ("reduce_sum", "reduce_prod", "reduce_max", "reduce_min"):
+    both(op, "float32_2x0", [empty], axes=(1,))
+    both(op, "float32_0x3_empty", [np.zeros((0, 3), "float32")], axes=(0,))
+for op in ("cumsum", "cumprod", "cummax", "cummin"):
+    both(op, "float32_2x0", [empty], axis=1, reverse=0)
+    both(op, "float32_2x0", [empty], axis=0, reverse=1)
+both("sort", "float32_2x0", [empty], dimension=1, num_keys=1, n=1)
+both("top_k", "float32_2x0", [empty], k=0)
+
 # --- equation counts of JAX's JVP and gradient jaxprs.
 x34 = normal((3, 4))
 x5 = normal((5,))

@@ -456,11 +456,11 @@ template <class Params> class prefix_scan {
   std::int64_t m_axis;
 };
 
-/// The dimensions of a rank-`rank` array other than `axis`.
-inline shape_t other_dims(std::int64_t rank, std::int64_t axis) {
+/// The dimensions 0 .. rank-1 not in `excluded`, in order (np.delete(np.arange(rank), excluded)).
+inline shape_t dims_except(std::int64_t rank, const shape_t& excluded) {
   shape_t out;
   for (std::int64_t d = 0; d < rank; ++d)
-    if (d != axis) out.push_back(d);
+    if (std::find(excluded.begin(), excluded.end(), d) == excluded.end()) out.push_back(d);
   return out;
 }
 
@@ -469,7 +469,7 @@ inline shape_t other_dims(std::int64_t rank, std::int64_t axis) {
 /// sort and top_k JVPs (a take_along_axis).
 inline array take_along_axis(const array& t, const array& indices, std::int64_t axis) {
   const std::int64_t rank = t.ndim();
-  const shape_t batch = other_dims(rank, axis);
+  const shape_t batch = dims_except(rank, {axis});
   lax::gather_dimension_numbers dn{.offset_dims = {},
                                    .collapsed_slice_dims = {axis},
                                    .start_index_map = {axis},
@@ -478,9 +478,6 @@ inline array take_along_axis(const array& t, const array& indices, std::int64_t 
   return lax::gather(t, indices, dn, shape_t(static_cast<std::size_t>(rank), 1),
                      {.mode = lax::gather_scatter_mode::promise_in_bounds});
 }
-
-/// Whether a reduction over `axes` of an operand reduces dimension d.
-inline bool is_reduced(const shape_t& axes, std::int64_t d) { return std::find(axes.begin(), axes.end(), d) != axes.end(); }
 
 /// reduce_prod's JVP (JAX's _reduce_prod_jvp_rule / _reduce_jvp with mul).
 inline jvp_result reduce_prod_jvp(const primitive_of<reduce_params>& self, std::span<const array> primals,
@@ -492,10 +489,9 @@ inline jvp_result reduce_prod_jvp(const primitive_of<reduce_params>& self, std::
   // A product of no element is the constant 1 (JAX returns full(..., 1) and zeros).
   if (!ad::differentiable(x.dtype()) || ad::is_zero(tangents[0]) || n == 0) return ad::zero_jvp(self, primals, p);
 
-  // The reduced axes first, flattened into one of size n.
+  // The reduced axes first (in the order given), flattened into one of size n.
   shape_t permutation = p.axes, rows{n};
-  for (std::int64_t d = 0; d < x.ndim(); ++d) {
-    if (is_reduced(p.axes, d)) continue;
+  for (auto d : dims_except(x.ndim(), p.axes)) {
     permutation.push_back(d);
     rows.push_back(shape[static_cast<std::size_t>(d)]);
   }
@@ -546,10 +542,7 @@ inline std::vector<array> reduce_sum_transpose(std::span<const array> cts, std::
   check_linear_operand("reduce_sum", cts, args);
   if (ad::is_zero(cts[0])) return {array()};
   const shape_t& shape = args[0].aval.shape;
-  shape_t kept;
-  for (std::int64_t d = 0; d < static_cast<std::int64_t>(shape.size()); ++d)
-    if (!is_reduced(p.axes, d)) kept.push_back(d);
-  return {lax::broadcast_in_dim(cts[0], shape, kept)};
+  return {lax::broadcast_in_dim(cts[0], shape, dims_except(static_cast<std::int64_t>(shape.size()), p.axes))};
 }
 
 }  // namespace reductions_ad
