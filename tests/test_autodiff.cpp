@@ -447,10 +447,9 @@ TEST_CASE("autodiff golden: pow, special functions, structure, batched matmul, s
 }
 
 // JAX's jnp.logaddexp is a custom_jvp (jax/_src/lax/other.py, _logaddexp_jvp): each
-// side gets exp(x_i - out), 1/2 at a tie. xjax's jnp::logaddexp is the plain
-// composition, whose derivative at a tie is (0, 1) with JAX's abs'(0) = 1: this fails
-// until jnp::logaddexp gets JAX's rule (then remove may_fail).
-TEST_CASE("autodiff golden: logaddexp at ties (JAX's custom JVP)" * doctest::may_fail()) {
+// side gets exp(x_i - out), 1/2 at a tie (the plain composition would give (0, 1) there,
+// with abs'(0) = 1).
+TEST_CASE("autodiff golden: logaddexp at ties (JAX's custom JVP)") {
   CHECK(run({"logaddexp_ties"}) == 1);
 }
 

@@ -98,8 +98,8 @@ std::string compare(const array& got, const array& want) {
   return xjax::testing::compare(got, want, rtol, -1);
 }
 
-/// Gradients at 0 that JAX gets from the custom JVP of jnp.logaddexp (softplus'(0) = 1/2),
-/// which xjax's jnp::logaddexp lacks (see the may_fail test case below).
+/// Gradients at 0 that come from the custom JVP of jnp.logaddexp (softplus'(0) = 1/2),
+/// also checked on their own below.
 const std::set<std::string> logaddexp_at_zero = {"grad_softplus;edges", "grad_softplus;edges64",
                                                  "grad_log_sigmoid;edges", "grad_log_sigmoid;edges64"};
 
@@ -112,7 +112,7 @@ int run_golden(const std::set<std::string>& ops, const std::set<std::string>& on
   for (const auto& g : file.cases()) {
     case_name c(g.name);
     if (!ops.count(c.op)) continue;
-    if (only.empty() ? logaddexp_at_zero.count(g.name) > 0 : only.count(g.name) == 0) continue;
+    if (!only.empty() && only.count(g.name) == 0) continue;
     ++n;
     INFO("case " << g.name);
     std::vector<array> got = run_case(c, g.inputs);
@@ -150,14 +150,12 @@ TEST_CASE("nn golden: relu, relu6 (values; gradient 0 at the kinks, as JAX's cus
 }
 
 TEST_CASE("nn golden: sigmoid, log_sigmoid, softplus, silu, swish") {
-  CHECK(run_golden(with_grads({"sigmoid", "log_sigmoid", "softplus", "silu", "swish"})) == 78);
+  CHECK(run_golden(with_grads({"sigmoid", "log_sigmoid", "softplus", "silu", "swish"})) == 82);
 }
 
 // JAX's softplus is jnp.logaddexp(x, 0), a custom_jvp whose derivative at x = 0 is
-// exp(0 - log 2) = 1/2; xjax's jnp::logaddexp is the plain composition, whose derivative
-// at 0 is 0 with JAX's abs'(0) = 1. Fails until jnp::logaddexp gets JAX's rule (then
-// remove may_fail and the exclusion above).
-TEST_CASE("nn golden: softplus'(0) and log_sigmoid'(0) as JAX" * doctest::may_fail()) {
+// exp(0 - log 2) = 1/2 (the plain composition would give 0 there, with abs'(0) = 1).
+TEST_CASE("nn golden: softplus'(0) and log_sigmoid'(0) as JAX") {
   CHECK(run_golden(with_grads({"softplus", "log_sigmoid"}), logaddexp_at_zero) == 4);
 }
 

@@ -113,11 +113,13 @@ const std::map<std::string, op_fn>& ops() {
   return table;
 }
 
-/// Whether JAX's jaxpr is flat (no inner jit or custom_jvp_call), so that ours, which
-/// inlines everything, can print the same text.
-bool flat(const std::string& jaxpr) {
-  return jaxpr.find("jit[") == std::string::npos && jaxpr.find("custom_jvp_call") == std::string::npos &&
-         jaxpr.find("custom_vjp_call") == std::string::npos;
+/// Whether our jaxpr can print as JAX's: JAX's has no inner jit (ours inlines those),
+/// and it has a custom_jvp_call exactly when ours has one (logaddexp is a custom_jvp
+/// function in both; others JAX wraps in custom_jvp, xjax inlines).
+bool comparable(const std::string& jax_text, const std::string& ours) {
+  auto has = [](const std::string& t, const char* p) { return t.find(p) != std::string::npos; };
+  return !has(jax_text, "jit[") && !has(jax_text, "custom_vjp_call") &&
+         has(jax_text, "custom_jvp_call") == has(ours, "custom_jvp_call");
 }
 
 /// Exact for integers and bools; floats within a few ulps (XLA's and libm's
@@ -145,11 +147,12 @@ counts run_golden(const std::string& op) {
     auto traced = [&](const std::vector<array>& xs) { return std::vector<array>{fn(c, c.args(xs))}; };
     auto j = xjax::make_jaxpr(traced)(g.inputs);
     std::string text = xjax::to_string(j);
-    if (flat(g.jaxpr)) {
+    if (comparable(g.jaxpr, text)) {
       CHECK(text == g.jaxpr);
       ++n.texts;
     }
-    for (const char* p : {"jit[", "custom_jvp_call", "pjit"}) CHECK(text.find(p) == std::string::npos);
+    for (const char* p : {"jit[", "pjit"}) CHECK(text.find(p) == std::string::npos);
+    if (g.jaxpr.find("custom_jvp_call") == std::string::npos) CHECK(text.find("custom_jvp_call") == std::string::npos);
     std::vector<array> staged = xjax::eval_jaxpr(j, g.inputs);
     REQUIRE(staged.size() == 1);
     err = compare(staged[0], g.outputs[0]);
@@ -192,7 +195,7 @@ TEST_CASE("golden: the jaxpr text is JAX's for most cases") {
   int cases = 0, texts = 0;
   for (const auto& g : xjax::testing::golden_file::load("np_ufuncs").cases()) {
     ++cases;
-    texts += flat(g.jaxpr);
+    texts += g.jaxpr.find("jit[") == std::string::npos && g.jaxpr.find("custom_") == std::string::npos;
   }
   CHECK(cases > 1000);
   CHECK(texts * 2 > cases);  // JAX's jaxpr is flat for most; those are compared as text

@@ -96,6 +96,10 @@ class jaxpr_printer {
   XJAX_API pp::doc equation_doc(const equation& e);
   /// A parameter `name=value` (JAX's pp_kv_pair); `value` may be a multi-line document.
   XJAX_API static pp::doc param_doc(const std::string& name, pp::doc value);
+  /// The document of a whole jaxpr as str() prints it (JAX's pp_toplevel_jaxpr):
+  /// sub-jaxprs used more than once or with more than 10 equations are printed first,
+  /// as `let jaxpr = { ... } in`, and referred to by name.
+  XJAX_API pp::doc toplevel_doc(const jaxpr& j);
 
  private:
   const std::string& name(const var& v);
@@ -104,6 +108,7 @@ class jaxpr_printer {
   std::string atom_text(const atom& a);
 
   std::unordered_set<std::int64_t> m_dropped;  // equation outputs no one reads: `_`
+  std::unordered_map<const jaxpr*, std::string> m_shared;  // sub-jaxprs printed once, by name
   std::unordered_map<std::int64_t, std::string> m_names;
   std::size_t m_next_name = 0;
 };
@@ -324,14 +329,24 @@ XJAX_IMPL pp::doc jaxpr_printer::param_doc(const std::string& name, pp::doc valu
 XJAX_IMPL pp::doc jaxpr_printer::equation_doc(const equation& e) {
   pp::doc lhs = vars_doc(e.outputs, true);
   auto items = e.params ? e.params->items() : std::vector<param_item>{};
-  std::sort(items.begin(), items.end(), [](auto& a, auto& b) { return a.name < b.name; });
+  // Sorted by name, except that a `name` param comes first (as JAX prints
+  // custom_jvp_call[name=... call_jaxpr=...] and jit[name=... jaxpr=...]).
+  std::sort(items.begin(), items.end(), [](auto& a, auto& b) {
+    if ((a.name == "name") != (b.name == "name")) return a.name == "name";
+    return a.name < b.name;
+  });
   pp::doc params;
   if (!items.empty()) {
     // JAX's pp_kv_pairs: group([ nest(2, "[" brk("") k=v brk k=v ...) brk("") "]" ]).
     std::vector<pp::doc> kvs;
     for (auto& item : items) {
       // A jaxpr param continues this printer's names (JAX's shared context).
-      kvs.push_back(param_doc(item.name, item.sub_jaxpr ? jaxpr_doc(*item.sub_jaxpr) : pp::text(item.text)));
+      pp::doc value = pp::text(item.text);
+      if (item.sub_jaxpr) {
+        auto shared = m_shared.find(item.sub_jaxpr.get());
+        value = shared != m_shared.end() ? pp::text(shared->second) : jaxpr_doc(*item.sub_jaxpr);
+      }
+      kvs.push_back(param_doc(item.name, std::move(value)));
     }
     params = pp::group(pp::concat({pp::nest(2, pp::concat({pp::text("["), pp::brk(""), pp::join(pp::brk(), std::move(kvs))})),
                                    pp::brk(""), pp::text("]")}));
@@ -367,7 +382,36 @@ XJAX_IMPL pp::doc jaxpr_printer::jaxpr_doc(const jaxpr& j) {
                    pp::text(" }"));
 }
 
-XJAX_IMPL std::string to_string(const jaxpr& j) { return pp::format(jaxpr_printer().jaxpr_doc(j)); }
+XJAX_IMPL pp::doc jaxpr_printer::toplevel_doc(const jaxpr& j) {
+  // Count the uses of each jaxpr, breadth first, in JAX's order; big ones count twice.
+  std::vector<const jaxpr*> order;
+  std::unordered_map<const jaxpr*, int> counts;
+  std::vector<const jaxpr*> queue{&j};
+  for (std::size_t head = 0; head < queue.size(); ++head) {
+    const jaxpr* x = queue[head];
+    if (!counts.count(x)) order.push_back(x);
+    counts[x] += (x != &j && x->eqns.size() > 10) ? 2 : 1;
+    for (auto& e : x->eqns) {
+      if (!e.params) continue;
+      for (auto& item : e.params->items()) {
+        if (item.sub_jaxpr) queue.push_back(item.sub_jaxpr.get());
+      }
+    }
+  }
+  std::vector<pp::doc> docs;
+  int shared = 0;
+  for (const jaxpr* x : order) {
+    if (counts[x] < 2 || x == &j) continue;
+    std::string nm = shared == 0 ? "jaxpr" : "jaxpr" + std::to_string(shared);
+    ++shared;
+    docs.push_back(pp::concat({pp::text("let " + nm + " = "), jaxpr_doc(*x), pp::text(" in"), pp::brk()}));
+    m_shared.emplace(x, std::move(nm));
+  }
+  docs.push_back(jaxpr_doc(j));
+  return pp::concat(std::move(docs));
+}
+
+XJAX_IMPL std::string to_string(const jaxpr& j) { return pp::format(jaxpr_printer().toplevel_doc(j)); }
 #endif  // XJAX_HAS_IMPL
 
 }  // namespace xjax

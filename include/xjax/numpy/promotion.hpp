@@ -175,6 +175,12 @@ XJAX_IMPL promoted_type result_type(std::span<const aval> operands) {
 XJAX_IMPL array convert_to(const array& x, promoted_type t) {
   if (x.dtype() == t.dtype && x.weak_type() == t.weak_type) return x;
   if (x.is_concrete() && x.ndim() == 0 && x.weak_type()) {
+    // A C++ floating scalar becomes a float directly from its double value (rounded
+    // once, as JAX converts a Python float), not from its float32 rounding.
+    if (const auto& src = x.node().scalar_source; src && t.dtype.is_floating()) {
+      array c(*src, t.dtype);
+      return t.weak_type ? array::from_buffer(c.buffer_ptr(), {}, t.dtype, true) : c;
+    }
     eager_scope now;  // a C++ scalar: converted now, as JAX converts a Python scalar
     return lax::convert_element_type(x, t.dtype, t.weak_type);
   }

@@ -175,6 +175,7 @@ XJAX_API array greater_equal(const array& x, const array& y);
 #include "xjax/lax/structure.hpp"
 #include "xjax/numpy/broadcast.hpp"
 #include "xjax/numpy/promotion.hpp"
+#include "xjax/transforms/custom_derivatives.hpp"
 
 namespace xjax::numpy {
 namespace ufunc_detail {
@@ -420,25 +421,60 @@ XJAX_IMPL array log10(const array& x) {
 XJAX_IMPL array sqrt(const array& x) { return lax::sqrt(ud::one_inexact("sqrt", x)); }
 XJAX_IMPL array cbrt(const array& x) { return lax::cbrt(ud::one_inexact("cbrt", x)); }
 
+namespace ufunc_detail {
+/// jax.lax's logaddexp body (base e, or base 2 for logaddexp2) on operands of one dtype.
+inline array logaddexp_body(const array& a, const array& b, bool base2) {
+  array amax = lax::max(a, b);
+  array invln2 = base2 ? konst(amax, 1 / std::numbers::ln2) : array();
+  array delta = lax::sub(a, b);
+  array isnan_delta = lax::ne(delta, delta);
+  array sum = lax::add(a, b);
+  array e = base2 ? lax::exp2(lax::neg(lax::abs(delta))) : lax::exp(lax::neg(lax::abs(delta)));
+  array t = lax::log1p(e);
+  if (base2) t = lax::mul(invln2, t);
+  return lax::select(isnan_delta, sum, lax::add(amax, t));
+}
+
+/// x with +inf replaced by 0 (JAX's _replace_inf).
+inline array replace_inf(const array& x) {
+  array is_inf = lax::eq(x, strong_const(x, std::numeric_limits<double>::infinity()));
+  array zero = array(0, x.dtype());
+  array zeros = x.ndim() == 0 ? zero : lax::broadcast_in_dim(zero, x.shape(), {});
+  return lax::select(is_inf, zeros, x);
+}
+
+/// logaddexp(2) as JAX defines it: a custom_jvp function whose derivative
+/// t1 * exp(x1 - out) + t2 * exp(x2 - out) is exact at ties and finite at infinities.
+inline array logaddexp_custom(const array& a, const array& b, bool base2) {
+  auto rule = [base2](const std::tuple<array, array>& primals, const std::tuple<array, array>& tangents) {
+    const auto& [x1, x2] = primals;
+    const auto& [t1, t2] = tangents;
+    array out = logaddexp_custom(x1, x2, base2);
+    auto term = [&](const array& x, const array& t) {
+      array rx = replace_inf(x);
+      array rout = replace_inf(out);
+      array d = lax::sub(rx, rout);
+      return lax::mul(t, base2 ? lax::exp2(d) : lax::exp(d));
+    };
+    array first = term(x1, t1);
+    array second = term(x2, t2);
+    return std::pair{out, lax::add(first, second)};
+  };
+  const char* name = base2 ? "logaddexp2" : "logaddexp";
+  auto f = custom_jvp([base2](const array& p, const array& q) { return logaddexp_body(p, q, base2); }, rule, name,
+                      base2 ? "_logaddexp2_jvp" : "_logaddexp_jvp");
+  return f(a, b);
+}
+}  // namespace ufunc_detail
+
 XJAX_IMPL array logaddexp(const array& x, const array& y) {
   auto p = promote_args_inexact("logaddexp", {x, y});
-  array amax = lax::max(p[0], p[1]);
-  array delta = lax::sub(p[0], p[1]);
-  array isnan_delta = lax::ne(delta, delta);
-  array sum = lax::add(p[0], p[1]);
-  array t = lax::log1p(lax::exp(lax::neg(lax::abs(delta))));
-  return lax::select(isnan_delta, sum, lax::add(amax, t));
+  return ud::logaddexp_custom(p[0], p[1], false);
 }
 
 XJAX_IMPL array logaddexp2(const array& x, const array& y) {
   auto p = promote_args_inexact("logaddexp2", {x, y});
-  array amax = lax::max(p[0], p[1]);
-  array invln2 = ud::konst(amax, 1 / std::numbers::ln2);
-  array delta = lax::sub(p[0], p[1]);
-  array isnan_delta = lax::ne(delta, delta);
-  array sum = lax::add(p[0], p[1]);
-  array t = lax::mul(invln2, lax::log1p(lax::exp2(lax::neg(lax::abs(delta)))));
-  return lax::select(isnan_delta, sum, lax::add(amax, t));
+  return ud::logaddexp_custom(p[0], p[1], true);
 }
 
 XJAX_IMPL array power(const array& x, const array& y) {

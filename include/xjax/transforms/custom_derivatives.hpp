@@ -128,8 +128,11 @@ template <class... Ts> struct is_tuple<std::tuple<Ts...>> : std::true_type {};
 /// A function with a custom JVP rule (see the file comment).
 template <class F, class Rule> class custom_jvp_function {
  public:
-  custom_jvp_function(F f, Rule rule, std::string name)
-      : m_f(std::move(f)), m_rule(std::make_shared<Rule>(std::move(rule))), m_name(std::move(name)) {}
+  custom_jvp_function(F f, Rule rule, std::string name, std::string rule_name)
+      : m_f(std::move(f)),
+        m_rule(std::make_shared<Rule>(std::move(rule))),
+        m_name(std::move(name)),
+        m_rule_name(rule_name.empty() ? "<" + m_name + " jvp>" : std::move(rule_name)) {}
 
   template <pytree... Args> auto operator()(const Args&... args) const {
     using R = std::decay_t<std::invoke_result_t<const F&, const Args&...>>;
@@ -150,7 +153,7 @@ template <class F, class Rule> class custom_jvp_function {
     std::vector<array> ins = cj.consts;
     ins.insert(ins.end(), t.args.begin(), t.args.end());
     std::vector<array> outs = ad::bind_custom_jvp(
-        ins, {m_name, jaxpr_param{cj.jaxpr}, {rule, "<" + m_name + " jvp>"}, static_cast<std::int64_t>(cj.consts.size())});
+        ins, {m_name, jaxpr_param{cj.jaxpr}, {rule, m_rule_name}, static_cast<std::int64_t>(cj.consts.size())});
     return tree_unflatten<R>(t.out_def, outs);
   }
 
@@ -158,11 +161,14 @@ template <class F, class Rule> class custom_jvp_function {
   F m_f;
   std::shared_ptr<Rule> m_rule;
   std::string m_name;
+  std::string m_rule_name;
 };
 
-/// `f` with the JVP rule `rule` (see the file comment).
-template <class F, class Rule> auto custom_jvp(F f, Rule rule, std::string name = "custom_jvp") {
-  return custom_jvp_function<F, Rule>(std::move(f), std::move(rule), std::move(name));
+/// `f` with the JVP rule `rule` (see the file comment). `name` names the function in
+/// jaxprs and errors; `rule_name` is how the rule prints (default "<name jvp>").
+template <class F, class Rule>
+auto custom_jvp(F f, Rule rule, std::string name = "custom_jvp", std::string rule_name = {}) {
+  return custom_jvp_function<F, Rule>(std::move(f), std::move(rule), std::move(name), std::move(rule_name));
 }
 
 /// A function with custom forward and backward passes for reverse mode.
