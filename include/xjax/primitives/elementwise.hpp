@@ -25,6 +25,12 @@
 // select_n) their transpose rule, all as jax.lax 0.10.2 defines them. nextafter has no
 // rule, as in JAX. polygamma exists for digamma's derivative (jax.lax.polygamma).
 //
+// Batching (see "Batching" below): one rule, JAX's broadcast_batcher, serves every op
+// struct (unary_primitive and binary_primitive), pow, convert_element_type and
+// integer_pow; select_n, clamp and bitcast_convert_type have JAX's rules of their own.
+// Unbatched operands stay unbatched, and where the batched operands agree no equation
+// is added: vmap of an elementwise chain has the chain's equations.
+//
 // Known difference from XLA on CPU: XLA flushes float32/float64/bfloat16 subnormal
 // inputs and results of arithmetic to zero (FTZ/DAZ); the reference backend keeps IEEE
 // gradual underflow.
@@ -50,6 +56,7 @@
 #include "xjax/primitives/ad_util.hpp"
 #include "xjax/primitives/dtype_set.hpp"
 #include "xjax/primitives/primitive.hpp"
+#include "xjax/transforms/vmap.hpp"
 
 namespace xjax::prim {
 
@@ -496,6 +503,87 @@ std::vector<array> elementwise_transpose(const Prim& self, std::span<const array
 }
 
 // ===========================================================================
+// Batching (vmap): the rules of jax.interpreters.batching and jax.lax (0.10.2) for
+// this family, written with lax ops so that they compose with grad and nested vmaps.
+//
+// Every unary and binary op struct, pow, convert_element_type and integer_pow batch
+// with broadcast_batch (JAX's broadcast_batcher; with one operand it is JAX's
+// vectorized_batcher): when the batched operands agree, the op is bound on them as
+// they are and the output keeps their batch dimension, so vmap of an elementwise chain
+// has the chain's equations and no others. select_n, clamp and bitcast_convert_type
+// have rules of their own, each as JAX's.
+
+/// `x` with its batch dimension `d` moved to the front, or, when `x` is unbatched
+/// (d == not_mapped), broadcast along a new leading axis of `size` (JAX's bdim_at_front:
+/// transpose or broadcast_in_dim; nothing when d is already 0).
+inline array bdim_at_front(const array& x, std::int64_t d, std::int64_t size) {
+  return batching::move_batch_dim(x, d, 0, size);
+}
+
+/// Checks what a batching rule of this family receives: one batch dimension per
+/// operand, each in range or not_mapped, and at least one operand batched.
+inline void check_batch_dims(std::string_view op, std::span<const array> args, std::span<const std::int64_t> dims) {
+  if (dims.size() != args.size()) {
+    detail::raise<value_error>(op, "batching rule: got {} batch dimensions for {} operands", dims.size(), args.size());
+  }
+  bool any = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (dims[i] == not_mapped) continue;
+    any = true;
+    if (dims[i] < 0 || dims[i] >= args[i].ndim()) {
+      detail::raise<value_error>(op, "batching rule: batch dimension {} of operand {} is out of range for its shape {}",
+                                 dims[i], i, shape_str(args[i].shape()));
+    }
+  }
+  if (!any) detail::raise<value_error>(op, "batching rule: called with no batched operand");
+}
+
+/// The operands of an n-ary elementwise op prepared as JAX's broadcast_batcher does,
+/// returning the output's batch dimension:
+///   - when every operand that is not 0-d is batched, with the first batched operand's
+///     shape and batch dimension, they stay as they are and the output has that batch
+///     dimension (0-d operands, unbatched by necessity, broadcast as usual);
+///   - otherwise every operand that is not 0-d gets its batch dimension at the front:
+///     batched ones are transposed there, unbatched ones get a size-1 leading axis
+///     (broadcast_in_dim), which the op broadcasts; a batched operand of lower rank (a
+///     0-d value per example) gets size-1 trailing axes (expand_dims); 0-d operands stay
+///     0-d (literals stay literals). The output is batched along 0.
+inline std::int64_t broadcast_batch_operands(std::string_view op, std::span<const array> args,
+                                             std::span<const std::int64_t> dims, std::vector<array>& out) {
+  check_batch_dims(op, args, dims);
+  std::size_t first = 0;
+  while (dims[first] == not_mapped) ++first;
+  const shape_t& shape = args[first].shape();
+  const std::int64_t dim = dims[first];
+  out.assign(args.begin(), args.end());
+  bool agree = true;
+  for (std::size_t i = 0; i < args.size(); ++i)
+    if (args[i].ndim() != 0 && (dims[i] != dim || args[i].shape() != shape)) agree = false;
+  if (agree) return dim;
+  std::int64_t ndim = 0;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i].ndim() != 0) out[i] = bdim_at_front(args[i], dims[i], 1);
+    ndim = std::max(ndim, out[i].ndim());
+  }
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (dims[i] == not_mapped || out[i].ndim() == ndim) continue;
+    shape_t trailing;
+    for (std::int64_t d = out[i].ndim(); d < ndim; ++d) trailing.push_back(d);
+    out[i] = lax::expand_dims(out[i], trailing);
+  }
+  return 0;
+}
+
+/// JAX's broadcast_batcher for a primitive of this family (see broadcast_batch_operands).
+template <class Params>
+batch_result broadcast_batch(const primitive_of<Params>& self, std::span<const array> args,
+                             std::span<const std::int64_t> dims, const Params& p) {
+  std::vector<array> xs;
+  const std::int64_t dim = broadcast_batch_operands(self.name(), args, dims, xs);
+  return {self.bind(std::move(xs), p), {dim}};
+}
+
+// ===========================================================================
 // Unary and binary primitives from op structs
 
 /// A unary elementwise primitive from an op struct with `name`, `domain` (a dtype_set),
@@ -520,6 +608,10 @@ template <class Op> class unary_primitive final : public primitive_of<typename O
   std::vector<array> transpose_rule(std::span<const array> cts, std::span<const lin_arg> args,
                                     const params& p) const override {
     return elementwise_transpose<Op>(*this, cts, args, p);
+  }
+  batch_result batch_rule(std::span<const array> args, std::span<const std::int64_t> dims, const params& p,
+                          const batch_axis&) const override {
+    return broadcast_batch(*this, args, dims, p);
   }
 
   std::vector<array> eval(std::span<const array> in, const params& p) const override {
@@ -568,6 +660,10 @@ template <class Op> class binary_primitive final : public primitive_of<typename 
   std::vector<array> transpose_rule(std::span<const array> cts, std::span<const lin_arg> args,
                                     const params& p) const override {
     return elementwise_transpose<Op>(*this, cts, args, p);
+  }
+  batch_result batch_rule(std::span<const array> args, std::span<const std::int64_t> dims, const params& p,
+                          const batch_axis&) const override {
+    return broadcast_batch(*this, args, dims, p);
   }
 
   std::vector<array> eval(std::span<const array> in, const params& p) const override {
@@ -1221,6 +1317,10 @@ class pow_primitive final : public primitive_of<no_params> {
   jvp_result jvp_rule(std::span<const array> x, std::span<const array> t, const no_params& p) const override {
     return elementwise_jvp<rules>(*this, x, t, p);
   }
+  batch_result batch_rule(std::span<const array> args, std::span<const std::int64_t> dims, const no_params& p,
+                          const batch_axis&) const override {
+    return broadcast_batch(*this, args, dims, p);
+  }
 
  private:
   /// JAX's _pow_jvp_lhs and _pow_jvp_rhs.
@@ -1364,6 +1464,53 @@ class select_n_primitive final : public primitive_of<no_params> {
     }
     return out;
   }
+
+  /// JAX's _select_batch_rule. Special cases that keep the batch dimension: `which` and
+  /// the cases batched alike (a 0-d `which` per example is broadcast_in_dim'ed along
+  /// it), or a 0-d unbatched `which` with batched cases (moved to the first case's batch
+  /// dimension if they differ). Otherwise everything moves to the front: a `which` that
+  /// is not 0-d is transposed or broadcast there (to the batch size), and so are all
+  /// the cases unless they are all 0-d; then a lower-rank `which` is broadcast_in_dim'ed
+  /// to the cases' shape, or 0-d cases to `which`'s.
+  batch_result batch_rule(std::span<const array> args, std::span<const std::int64_t> dims, const no_params&,
+                          const batch_axis& axis) const override {
+    check_batch_dims("select_n", args, dims);
+    array which = args[0];
+    const std::int64_t which_dim = dims[0];
+    std::vector<array> cases(args.begin() + 1, args.end());
+    std::span<const std::int64_t> case_dims = dims.subspan(1);
+    auto select = [&](std::int64_t out_dim) {
+      std::vector<array> in{which};
+      in.insert(in.end(), cases.begin(), cases.end());
+      return batch_result{{bind1(std::move(in))}, {out_dim}};
+    };
+    const auto all_cases = [&](auto&& pred) { return std::all_of(case_dims.begin(), case_dims.end(), pred); };
+    if (all_cases([&](std::int64_t d) { return d == which_dim; })) {
+      if (which.shape() != cases[0].shape()) {  // a 0-d `which` per example
+        which = lax::broadcast_in_dim(which, cases[0].shape(), {which_dim});
+      }
+      return select(which_dim);
+    }
+    if (which.ndim() == 0 && all_cases([](std::int64_t d) { return d != not_mapped; })) {
+      const std::int64_t d0 = case_dims[0];
+      if (all_cases([&](std::int64_t d) { return d == d0; })) return select(d0);
+      if (std::all_of(cases.begin(), cases.end(), [&](const array& c) { return c.shape() == cases[0].shape(); })) {
+        for (std::size_t i = 1; i < cases.size(); ++i) cases[i] = batching::move_batch_dim(cases[i], case_dims[i], d0, 0);
+        return select(d0);
+      }
+    }
+    if (which.ndim() != 0) which = bdim_at_front(which, which_dim, axis.size);
+    if (std::any_of(cases.begin(), cases.end(), [](const array& c) { return c.ndim() != 0; })) {
+      for (std::size_t i = 0; i < cases.size(); ++i) cases[i] = bdim_at_front(cases[i], case_dims[i], axis.size);
+    }
+    if (which.ndim() != 0 && which.ndim() < cases[0].ndim()) {
+      which = lax::broadcast_in_dim(which, cases[0].shape(), {0});
+    }
+    if (which.ndim() > cases[0].ndim()) {
+      for (auto& c : cases) c = lax::broadcast_in_dim(c, which.shape(), {});
+    }
+    return select(0);
+  }
 };
 inline const select_n_primitive& select_n_p() { return instance<select_n_primitive>(); }
 
@@ -1429,6 +1576,43 @@ class clamp_primitive final : public primitive_of<no_params> {
     if (!ad::is_zero(t[2])) tout = ad::add_tangents(tout, where(lax::lt(hi, x), t[2]));
     return {{out}, {tout}};
   }
+
+  /// JAX's _clamp_batch_rule. Special cases that keep x's batch dimension: lo, x and hi
+  /// batched alike with equal shapes, or with 0-d bounds per example (broadcast_in_dim'ed
+  /// along it); or 0-d unbatched bounds. Otherwise every operand that is not 0-d moves
+  /// to the front (transposed, or broadcast to the batch size), then 0-d bounds are
+  /// broadcast to x's shape, bounds that were 0-d per example are broadcast_in_dim'ed
+  /// along axis 0, and a 0-d x is broadcast to the bounds' shape. One departure: JAX
+  /// broadcasts a 0-d x to lo's shape only, and fails when hi alone is batched over a
+  /// 0-d x and lo (clamp's shape error); here x takes hi's shape then.
+  batch_result batch_rule(std::span<const array> args, std::span<const std::int64_t> dims, const no_params&,
+                          const batch_axis& axis) const override {
+    check_batch_dims("clamp", args, dims);
+    array lo = args[0], x = args[1], hi = args[2];
+    const std::int64_t lo_dim = dims[0], x_dim = dims[1], hi_dim = dims[2];
+    auto clamp = [&](std::int64_t out_dim) { return batch_result{{bind1({lo, x, hi})}, {out_dim}}; };
+    if (lo_dim == x_dim && x_dim == hi_dim) {
+      if (lo.shape() == x.shape() && hi.shape() == x.shape()) return clamp(x_dim);
+      if (lo.ndim() == 0 && hi.ndim() == 0) return clamp(x_dim);
+      if (lo.ndim() == 1 && hi.ndim() == 1) {
+        lo = lax::broadcast_in_dim(lo, x.shape(), {lo_dim});
+        hi = lax::broadcast_in_dim(hi, x.shape(), {hi_dim});
+        return clamp(x_dim);
+      }
+    } else if (lo.ndim() == 0 && hi.ndim() == 0 && x_dim != not_mapped) {
+      return clamp(x_dim);
+    }
+    if (lo.ndim() != 0) lo = bdim_at_front(lo, lo_dim, axis.size);
+    if (hi.ndim() != 0) hi = bdim_at_front(hi, hi_dim, axis.size);
+    if (x.ndim() != 0) x = bdim_at_front(x, x_dim, axis.size);
+    if (lo.ndim() == 0 && x.ndim() > 0) lo = lax::broadcast_in_dim(lo, x.shape(), {});
+    if (hi.ndim() == 0 && x.ndim() > 0) hi = lax::broadcast_in_dim(hi, x.shape(), {});
+    if (lo.ndim() > 0 && lo.ndim() < x.ndim()) lo = lax::broadcast_in_dim(lo, x.shape(), {0});
+    if (hi.ndim() > 0 && hi.ndim() < x.ndim()) hi = lax::broadcast_in_dim(hi, x.shape(), {0});
+    if (lo.ndim() > x.ndim()) x = lax::broadcast_in_dim(x, lo.shape(), {});
+    if (hi.ndim() > x.ndim()) x = lax::broadcast_in_dim(x, hi.shape(), {});
+    return clamp(0);
+  }
 };
 inline const clamp_primitive& clamp_p() { return instance<clamp_primitive>(); }
 
@@ -1484,6 +1668,12 @@ class convert_element_type_primitive final : public primitive_of<convert_element
     if (ad::is_zero(cts[0]) || !ad::differentiable(operand.dtype)) return {array()};
     return {lax::convert_element_type(cts[0], operand.dtype, operand.weak_type)};
   }
+
+  /// Elementwise: converts the batched operand, whose batch dimension stays.
+  batch_result batch_rule(std::span<const array> args, std::span<const std::int64_t> dims,
+                          const convert_element_type_params& p, const batch_axis&) const override {
+    return broadcast_batch(*this, args, dims, p);
+  }
 };
 inline const convert_element_type_primitive& convert_element_type_p() {
   return instance<convert_element_type_primitive>();
@@ -1536,6 +1726,22 @@ class bitcast_convert_type_primitive final : public primitive_of<bitcast_convert
   jvp_result jvp_rule(std::span<const array> x, std::span<const array>,
                       const bitcast_convert_type_params& p) const override {
     return ad::zero_jvp(*this, x, p);
+  }
+
+  /// Elementwise on all but the last axis, which a bitcast to a narrower dtype appends
+  /// and one to a wider dtype removes: the batch dimension stays where it is (JAX's
+  /// defvectorized), except for a wider dtype when it is the operand's last axis, which
+  /// the bitcast consumes; it then moves to the front first. (JAX 0.10.2 does not move
+  /// it and fails there, with an IndexError or, where sizes happen to fit, a bitcast
+  /// across examples.)
+  batch_result batch_rule(std::span<const array> args, std::span<const std::int64_t> dims,
+                          const bitcast_convert_type_params& p, const batch_axis&) const override {
+    check_batch_dims("bitcast_convert_type", args, dims);
+    const array& x = args[0];
+    if (p.new_dtype.itemsize() > x.dtype().itemsize() && dims[0] == x.ndim() - 1) {
+      return {{bind1({bdim_at_front(x, dims[0], 0)}, p)}, {0}};
+    }
+    return broadcast_batch(*this, args, dims, p);
   }
 };
 inline const bitcast_convert_type_primitive& bitcast_convert_type_p() {
