@@ -550,7 +550,7 @@ TEST_CASE("vmap elementwise: an elementwise chain batched alike has exactly the 
   const auto batched = xjax::make_jaxpr(xjax::vmap(f, 1, 1))(x, y, p);
   CHECK(batched.jaxpr->eqns.size() == one.jaxpr->eqns.size());
   CHECK(primitives_of(batched) == primitives_of(one));
-  // A 0-d unbatched operand stays a 0-d operand (here a constvar-free input).
+  // A shared 0-d operand stays 0-d: no broadcast.
   auto g = [](const array& v, const array& s) { return lax::add(lax::mul(v, s), s); };
   const auto mixed = xjax::make_jaxpr(xjax::vmap(g, {0, xjax::none}))(x, array(2.0f));
   CHECK(primitives_of(mixed) == std::vector<std::string>{"mul", "add"});

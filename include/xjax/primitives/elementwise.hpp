@@ -511,7 +511,9 @@ std::vector<array> elementwise_transpose(const Prim& self, std::span<const array
 // vectorized_batcher): when the batched operands agree, the op is bound on them as
 // they are and the output keeps their batch dimension, so vmap of an elementwise chain
 // has the chain's equations and no others. select_n, clamp and bitcast_convert_type
-// have rules of their own, each as JAX's.
+// have rules of their own, as JAX's, except where JAX's fail (clamp with only hi
+// batched over a 0-d operand; a widening bitcast of an operand batched along its last
+// axis): their comments say what they do there.
 
 /// `x` with its batch dimension `d` moved to the front, or, when `x` is unbatched
 /// (d == not_mapped), broadcast along a new leading axis of `size` (JAX's bdim_at_front:
