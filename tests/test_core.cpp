@@ -9,6 +9,8 @@
 
 #include <xjax/xjax.hpp>
 
+#include "support/errors.hpp"
+
 namespace lax = xjax::lax;
 using xjax::array;
 
@@ -16,19 +18,7 @@ namespace {
 
 array f32(std::vector<float> v, xjax::shape_t s) { return array::from_vector(v, s); }
 
-/// The message of the xjax::error `fn` throws, checking its type is E.
-template <class E, class F> std::string error_of(F&& fn) {
-  try {
-    fn();
-  } catch (const E& e) {
-    return e.what();
-  } catch (const std::exception& e) {
-    FAIL("wrong exception type: " << e.what());
-    return "";
-  }
-  FAIL("no exception thrown");
-  return "";
-}
+using xjax::testing::error_of;
 
 struct mlp_params {
   array w1, b1, w2;

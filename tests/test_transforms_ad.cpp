@@ -11,6 +11,8 @@
 
 #include <xjax/xjax.hpp>
 
+#include "support/errors.hpp"
+
 namespace lax = xjax::lax;
 namespace jnp = xjax::numpy;
 using xjax::array;
@@ -30,18 +32,7 @@ void check_near(const array& got, const array& want, double tol = 1e-5) {
   }
 }
 
-template <class E, class F> std::string error_of(F&& fn) {
-  try {
-    fn();
-  } catch (const E& e) {
-    return e.what();
-  } catch (const std::exception& e) {
-    FAIL("wrong exception type: " << e.what());
-    return "";
-  }
-  FAIL("no exception thrown");
-  return "";
-}
+using xjax::testing::error_of;
 
 /// The number of equations of a jaxpr whose primitive is `name`.
 std::size_t count_eqns(const xjax::closed_jaxpr& j, std::string_view name) {

@@ -10,6 +10,8 @@
 
 #include <xjax/xjax.hpp>
 
+#include "support/errors.hpp"
+
 namespace lax = xjax::lax;
 namespace jnp = xjax::numpy;
 using xjax::array;
@@ -24,18 +26,7 @@ void check_equal(const array& got, const array& want) {
   CHECK(got.to_vector<double>() == want.to_vector<double>());
 }
 
-template <class E, class F> std::string error_of(F&& fn) {
-  try {
-    fn();
-  } catch (const E& e) {
-    return e.what();
-  } catch (const std::exception& e) {
-    FAIL("wrong exception type: " << e.what());
-    return "";
-  }
-  FAIL("no exception thrown");
-  return "";
-}
+using xjax::testing::error_of;
 
 struct pair_tree {
   array a, b;

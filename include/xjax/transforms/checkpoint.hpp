@@ -153,16 +153,9 @@ XJAX_IMPL std::shared_ptr<const checkpoint_policy> dots_with_no_batch_dims_savea
 namespace ad {
 namespace detail {
 
-class remat_primitive final : public primitive_of<remat_params> {
+class remat_primitive final : public jaxpr_call_primitive<remat_params, &remat_params::jaxpr> {
  public:
-  remat_primitive() : primitive_of("remat2") {}
-
-  std::vector<aval> shape_rule(std::span<const aval> in, const remat_params& p) const override {
-    return check_call_avals("remat2", *p.jaxpr.value, in);
-  }
-  std::vector<array> eval(std::span<const array> in, const remat_params& p) const override {
-    return eval_jaxpr(*p.jaxpr.value, {}, in);
-  }
+  remat_primitive() : jaxpr_call_primitive("remat2") {}
 
   // The JVP of the body, traced into a new remat2 equation (differentiated=True).
   jvp_result jvp_rule(std::span<const array> x, std::span<const array> t, const remat_params& p) const override {

@@ -10,8 +10,10 @@
 #include <vector>
 
 #include "xjax/config.hpp"
+#include "xjax/ir/eval.hpp"
 #include "xjax/ir/jaxpr.hpp"
 #include "xjax/ir/trace.hpp"
+#include "xjax/primitives/primitive.hpp"
 
 namespace xjax::ad {
 
@@ -30,6 +32,20 @@ XJAX_API converted_jaxpr trace_to_jaxpr(const std::function<std::vector<array>(s
 
 /// The output avals of `j`, after checking that `in` fits its invars (an error names `op`).
 XJAX_API std::vector<aval> check_call_avals(std::string_view op, const jaxpr& j, std::span<const aval> in);
+
+/// A primitive that calls the jaxpr held in its params (`Params::*Body`, closure-
+/// converted): its shape rule checks the operands against the jaxpr's inputs, and it
+/// evaluates the jaxpr. remat2 and the custom-derivative calls derive from it.
+template <class Params, jaxpr_param Params::*Body> class jaxpr_call_primitive : public primitive_of<Params> {
+ public:
+  using primitive_of<Params>::primitive_of;
+  std::vector<aval> shape_rule(std::span<const aval> in, const Params& p) const override {
+    return check_call_avals(this->name(), *(p.*Body).value, in);
+  }
+  std::vector<array> eval(std::span<const array> in, const Params& p) const override {
+    return eval_jaxpr(*(p.*Body).value, {}, in);
+  }
+};
 
 #if XJAX_HAS_IMPL
 XJAX_IMPL converted_jaxpr convert_constvars(const closed_jaxpr& cj) {

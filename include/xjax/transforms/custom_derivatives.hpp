@@ -302,15 +302,10 @@ inline void check_const_tangents(std::string_view op, std::string_view name, std
   }
 }
 
-class custom_jvp_call_primitive final : public primitive_of<custom_jvp_params> {
+class custom_jvp_call_primitive final
+    : public jaxpr_call_primitive<custom_jvp_params, &custom_jvp_params::call_jaxpr> {
  public:
-  custom_jvp_call_primitive() : primitive_of("custom_jvp_call") {}
-  std::vector<aval> shape_rule(std::span<const aval> in, const custom_jvp_params& p) const override {
-    return check_call_avals("custom_jvp_call", *p.call_jaxpr.value, in);
-  }
-  std::vector<array> eval(std::span<const array> in, const custom_jvp_params& p) const override {
-    return eval_jaxpr(*p.call_jaxpr.value, {}, in);
-  }
+  custom_jvp_call_primitive() : jaxpr_call_primitive("custom_jvp_call") {}
   jvp_result jvp_rule(std::span<const array> x, std::span<const array> t, const custom_jvp_params& p) const override {
     check_const_tangents("custom_jvp", p.name, t, p.num_consts);
     const auto nc = static_cast<std::size_t>(p.num_consts);
@@ -400,15 +395,10 @@ inline const custom_lin_primitive& custom_lin_p() {
   return p;
 }
 
-class custom_vjp_call_primitive final : public primitive_of<custom_vjp_params> {
+class custom_vjp_call_primitive final
+    : public jaxpr_call_primitive<custom_vjp_params, &custom_vjp_params::call_jaxpr> {
  public:
-  custom_vjp_call_primitive() : primitive_of("custom_vjp_call") {}
-  std::vector<aval> shape_rule(std::span<const aval> in, const custom_vjp_params& p) const override {
-    return check_call_avals("custom_vjp_call", *p.call_jaxpr.value, in);
-  }
-  std::vector<array> eval(std::span<const array> in, const custom_vjp_params& p) const override {
-    return eval_jaxpr(*p.call_jaxpr.value, {}, in);
-  }
+  custom_vjp_call_primitive() : jaxpr_call_primitive("custom_vjp_call") {}
   jvp_result jvp_rule(std::span<const array> x, std::span<const array> t, const custom_vjp_params& p) const override {
     check_const_tangents("custom_vjp", p.name, t, p.num_consts);
     const auto nc = static_cast<std::size_t>(p.num_consts);
