@@ -66,7 +66,10 @@
 //     ([size, ...]); JAX's broadcast gives [size, *shape, *shape] and a wrong result;
 //   - ppermute with a partial permutation under vmap: JAX asserts "Permutation doesn't
 //     match the axis size!"; xjax fills the destinations without a source with zeros, as
-//     the collective does (shard_map, pmap).
+//     the collective does (shard_map, pmap);
+//   - an untiled reduce_scatter over an outer name, batched after its scatter_dimension:
+//     JAX gives the result batch dimension d + 1 (an IndexError or a wrong result); the
+//     scatter dimension is removed, so it is d - 1.
 
 #include <algorithm>
 #include <cstdint>
@@ -583,9 +586,11 @@ class reduce_scatter_primitive final : public primitive_of<reduce_scatter_params
     std::int64_t d = dims[0];
     if (!p.axis_name.contains(axis.name)) {
       if (d == not_mapped) return {{bind1({x}, p)}, {not_mapped}};
+      // (JAX's _reduce_scatter_batcher moves d to d + 1 here, as all_gather's does; but
+      // an untiled reduce_scatter removes scatter_dimension, before d: d - 1.)
       reduce_scatter_params q = p;
       if (d <= q.scatter_dimension) q.scatter_dimension += 1;
-      else if (!p.tiled) d += 1;  // a tiled reduce_scatter keeps the rank
+      else if (!p.tiled) d -= 1;  // a tiled reduce_scatter keeps the rank
       return {{bind1({x}, q)}, {d}};
     }
     if (p.axis_name.names.size() > 1) collectives::several_names_unsupported("reduce_scatter", p.axis_name, axis);
@@ -841,11 +846,12 @@ XJAX_IMPL std::int64_t axis_size(const axis_names& axes) {
 XJAX_IMPL array psum(const array& x, const axis_names& axes) {
   if (axes.names().empty()) return x;
   if (x.is_concrete()) {
-    // JAX's constant case: the same value in every element, so no collective.
+    // JAX's constant case: the same value in every element, so no collective: the size
+    // times x, weakly typed when x is (psum(1, "i") is a weak int, as a Python int in JAX).
     const std::int64_t n = prim::collectives::bound_size("psum", axes.names());
     eager_scope eager;
     const array v = x.dtype() == bool_ ? convert_element_type(x, int32) : x;
-    return array(n, v.dtype()) * v;
+    return convert_element_type(array(n, v.dtype()), v.dtype(), v.weak_type()) * v;
   }
   const array v = x.dtype() == bool_ ? convert_element_type(x, int32) : x;
   return prim::psum_p().bind1({v}, collectives_detail::reduce_params_of(axes));
