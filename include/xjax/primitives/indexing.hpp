@@ -42,6 +42,28 @@
 //                to zero, and primal and tangent are scatter-adds of what is left, so
 //                no transpose of a non-unique scatter is ever needed (it is an error,
 //                as in JAX).
+//
+// Batching, as slicing.py 0.10.2's _gather_batching_rule and _scatter_batching_rule,
+// with the dimension numbers' operand / indices batching dims (which xjax's
+// gather_dimension_numbers and scatter_dimension_numbers model, as JAX's do), so
+// there is no iota concatenated into the indices. Batch dims go to the front; the
+// result's batch dim is 0.
+//   gather   operand batched only: the batch dim becomes a leading offset dim of
+//            slice size B (the whole batch dim is read). Indices batched only: a
+//            leading batch dim of the index vectors, so a leading output dim; the
+//            sortedness and uniqueness promises are dropped (different examples may
+//            read the same element). Both: a new pair of operand / indices batching
+//            dims (slice size 1, or 0 for B = 0).
+//   scatter, scatter-add
+//            the operand and the updates are batched at the front (unbatched ones
+//            broadcast). Indices unbatched: the batch dim is a leading update window
+//            dim. Indices batched: a new pair of operand / indices batching dims.
+// dynamic_slice and dynamic_update_slice (primitives/structure.hpp) are batched here
+// as JAX batches them: their start indices become one index array, of shape (n,)
+// when no start index is batched and (B, n) otherwise (batched at 0, the unbatched
+// starts broadcast), and the op a CLIP-mode gather / scatter with unique, sorted
+// indices, batched by the rules above. CLIP clamps a window into bounds exactly as
+// the dynamic ops clamp their starts.
 
 #include <algorithm>
 #include <array>
@@ -506,6 +528,36 @@ class gather_primitive final : public primitive_of<gather_params> {
             array()};
   }
 
+  // JAX's _gather_batching_rule (see the file comment).
+  batch_result batch_rule(std::span<const array> x, std::span<const std::int64_t> d, const gather_params& p,
+                          const batch_axis& axis) const override {
+    using structure_batch::at_front, structure_batch::bump, structure_batch::inserted;
+    const auto& dn = p.dimension_numbers;
+    gather_params q = p;
+    auto& qn = q.dimension_numbers;
+    const array operand = d[0] == not_mapped ? x[0] : at_front(x[0], d[0], axis.size);
+    const array indices = d[1] == not_mapped ? x[1] : at_front(x[1], d[1], axis.size);
+    if (d[1] == not_mapped) {
+      q.slice_sizes = inserted(p.slice_sizes, 0, axis.size);
+      qn.offset_dims = inserted(bump(dn.offset_dims), 0, std::int64_t{0});
+      qn.collapsed_slice_dims = bump(dn.collapsed_slice_dims);
+      qn.operand_batching_dims = bump(dn.operand_batching_dims);
+      qn.start_index_map = bump(dn.start_index_map);
+    } else if (d[0] == not_mapped) {
+      qn.offset_dims = bump(dn.offset_dims);
+      qn.start_indices_batching_dims = bump(dn.start_indices_batching_dims);
+      q.unique_indices = q.indices_are_sorted = false;
+    } else {
+      q.slice_sizes = inserted(p.slice_sizes, 0, std::int64_t{axis.size == 0 ? 0 : 1});
+      qn.offset_dims = bump(dn.offset_dims);
+      qn.collapsed_slice_dims = bump(dn.collapsed_slice_dims);
+      qn.start_index_map = bump(dn.start_index_map);
+      qn.operand_batching_dims = inserted(bump(dn.operand_batching_dims), 0, std::int64_t{0});
+      qn.start_indices_batching_dims = inserted(bump(dn.start_indices_batching_dims), 0, std::int64_t{0});
+    }
+    return structure_batch::single(bind1({operand, indices}, std::move(q)), 0);
+  }
+
   /// Batch dims (the indices' but the last) interleaved with the offset dims' slice sizes.
   static shape_t output_shape(const shape_t& indices, const lax::gather_dimension_numbers& dn, const shape_t& sizes) {
     using indexing_detail::contains;
@@ -720,6 +772,29 @@ class scatter_primitive final : public primitive_of<scatter_params> {
     return out;
   }
 
+  // JAX's _scatter_batching_rule (see the file comment).
+  batch_result batch_rule(std::span<const array> x, std::span<const std::int64_t> d, const scatter_params& p,
+                          const batch_axis& axis) const override {
+    using structure_batch::at_front, structure_batch::bump, structure_batch::inserted;
+    const auto& dn = p.dimension_numbers;
+    scatter_params q = p;
+    auto& qn = q.dimension_numbers;
+    const array operand = at_front(x[0], d[0], axis.size), updates = at_front(x[2], d[2], axis.size);
+    array indices = x[1];
+    qn.inserted_window_dims = bump(dn.inserted_window_dims);
+    qn.scatter_dims_to_operand_dims = bump(dn.scatter_dims_to_operand_dims);
+    if (d[1] == not_mapped) {
+      qn.update_window_dims = inserted(bump(dn.update_window_dims), 0, std::int64_t{0});
+      qn.operand_batching_dims = bump(dn.operand_batching_dims);
+    } else {
+      indices = at_front(indices, d[1], axis.size);
+      qn.update_window_dims = bump(dn.update_window_dims);
+      qn.operand_batching_dims = inserted(bump(dn.operand_batching_dims), 0, std::int64_t{0});
+      qn.scatter_indices_batching_dims = inserted(bump(dn.scatter_indices_batching_dims), 0, std::int64_t{0});
+    }
+    return structure_batch::single(bind1({operand, indices, updates}, std::move(q)), 0);
+  }
+
  private:
   /// JAX's _scatter_jvp where indices may repeat (see the file comment): which update
   /// wins an element is found by scattering ids 1..n (0 marks an element no update
@@ -773,6 +848,62 @@ inline const scatter_primitive& scatter_p() {
 inline const scatter_primitive& scatter_add_p() {
   static const scatter_primitive p("scatter-add", scatter_primitive::combine::add);
   return p;
+}
+
+// ---------------------------------------------------------------------------
+// The batching rules of dynamic_slice and dynamic_update_slice (declared in
+// structure.hpp; see the file comment).
+namespace indexing_batch {
+
+/// JAX's _batch_dynamic_slice_indices: the 0-d start indices (batched ones, of shape
+/// (B,), at dim 0) as one index array and its batch dim: (n,) and not_mapped when
+/// none is batched (an empty int32 array for a 0-d operand), else (B, n) and 0.
+inline std::pair<array, std::int64_t> start_index_array(std::span<const array> idx, std::span<const std::int64_t> dims,
+                                                        std::int64_t size) {
+  if (idx.empty()) return {array::from_vector(std::vector<std::int32_t>{}, {0}), not_mapped};
+  const bool any = std::any_of(dims.begin(), dims.end(), [](std::int64_t d) { return d != not_mapped; });
+  std::vector<array> columns;
+  for (std::size_t k = 0; k < idx.size(); ++k) {
+    if (!any) columns.push_back(lax::broadcast_in_dim(idx[k], {1}, {}));
+    else columns.push_back(lax::broadcast_in_dim(idx[k], {size, 1}, dims[k] == not_mapped ? shape_t{} : shape_t{0}));
+  }
+  return {lax::concatenate(columns, any ? 1 : 0), any ? 0 : not_mapped};
+}
+
+}  // namespace indexing_batch
+
+// JAX's _dynamic_slice_batching_rule: a gather of the whole slice at the start
+// indices (offset dims: all; CLIP), batched by the gather rule.
+inline batch_result dynamic_slice_primitive::batch_rule(std::span<const array> x, std::span<const std::int64_t> d,
+                                                        const dynamic_slice_params& p, const batch_axis& axis) const {
+  const shape_t all = structure_ad::iota_dims(p.slice_sizes.size());
+  auto [index, index_dim] = indexing_batch::start_index_array(x.subspan(1), d.subspan(1), axis.size);
+  const gather_params g{.dimension_numbers = {.offset_dims = all, .start_index_map = all},
+                        .slice_sizes = p.slice_sizes,
+                        .indices_are_sorted = true,
+                        .unique_indices = true,
+                        .mode = lax::gather_scatter_mode::clip,
+                        .fill_value = std::nullopt};
+  const array args[] = {x[0], index};
+  const std::int64_t dims[] = {d[0], index_dim};
+  return gather_p().batch_rule(args, dims, g, axis);
+}
+
+// JAX's _dynamic_update_slice_batching_rule: a scatter of the whole update at the
+// start indices (window dims: all; CLIP), batched by the scatter rule.
+inline batch_result dynamic_update_slice_primitive::batch_rule(std::span<const array> x,
+                                                               std::span<const std::int64_t> d, const no_params&,
+                                                               const batch_axis& axis) const {
+  const shape_t all = structure_ad::iota_dims(static_cast<std::size_t>(x[1].ndim() - (d[1] == not_mapped ? 0 : 1)));
+  auto [index, index_dim] = indexing_batch::start_index_array(x.subspan(2), d.subspan(2), axis.size);
+  const scatter_params s{.dimension_numbers = {.update_window_dims = all, .scatter_dims_to_operand_dims = all},
+                         .indices_are_sorted = true,
+                         .unique_indices = true,
+                         .mode = lax::gather_scatter_mode::clip,
+                         .update_jaxpr = {}};
+  const array args[] = {x[0], index, x[1]};
+  const std::int64_t dims[] = {d[0], index_dim, d[1]};
+  return scatter_p().batch_rule(args, dims, s, axis);
 }
 
 }  // namespace xjax::prim

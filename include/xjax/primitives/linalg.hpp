@@ -28,6 +28,13 @@
 // result's dims back in the operand's order and, where preferred_element_type made the
 // result wider than the operand, a convert back to the operand's dtype
 // (_dot_general_transpose_lhs / _rhs).
+//
+// Batching, as JAX's _dot_general_batch_rule (lax.py 0.10.2), in place (no operand is
+// moved or broadcast): with both operands batched, their batch dims become a new
+// leading pair of batch dimensions (the result's batch dim is 0); with one batched,
+// its batch dim becomes one more free dimension of that operand, and the result's
+// batch dim is where that free dimension lands among the result's (after the batch
+// dims, the lhs's free dims before it and, for the rhs, all of the lhs's free dims).
 
 #include <array>
 #include <optional>
@@ -323,6 +330,39 @@ class dot_general_primitive final : public primitive_of<dot_general_params> {
       out[1] = linalg_detail::dot_transpose_operand(g, args[1].aval, args[0].value, swapped, p, /*swap_ans=*/true);
     }
     return out;
+  }
+
+  // JAX's _dot_general_batch_rule and _dot_general_batch_dim_nums (see the file comment).
+  batch_result batch_rule(std::span<const array> x, std::span<const std::int64_t> d, const dot_general_params& p,
+                          const batch_axis&) const override {
+    using structure_batch::bump, structure_batch::inserted;
+    const auto& dn = p.dimension_numbers;
+    const std::int64_t lbd = d[0], rbd = d[1];
+    dot_general_params q = p;
+    auto& qn = q.dimension_numbers;
+    std::int64_t out_dim = 0;
+    // The free dims of an unbatched operand of rank `rank` before dim `bd`.
+    auto free_before = [](std::int64_t rank, const shape_t& contracting, const shape_t& batch, std::int64_t bd) {
+      const shape_t free = linalg_detail::free_dims(rank, contracting, batch);
+      return static_cast<std::int64_t>(std::count_if(free.begin(), free.end(), [&](std::int64_t f) { return f < bd; }));
+    };
+    if (lbd != not_mapped && rbd != not_mapped) {
+      qn.lhs_batch = inserted(bump(dn.lhs_batch, lbd), 0, lbd);
+      qn.rhs_batch = inserted(bump(dn.rhs_batch, rbd), 0, rbd);
+      qn.lhs_contracting = bump(dn.lhs_contracting, lbd);
+      qn.rhs_contracting = bump(dn.rhs_contracting, rbd);
+    } else if (lbd != not_mapped) {
+      out_dim = static_cast<std::int64_t>(dn.lhs_batch.size()) +
+                free_before(x[0].ndim() - 1, dn.lhs_contracting, dn.lhs_batch, lbd);
+      qn.lhs_batch = bump(dn.lhs_batch, lbd);
+      qn.lhs_contracting = bump(dn.lhs_contracting, lbd);
+    } else {
+      out_dim = x[0].ndim() - static_cast<std::int64_t>(dn.lhs_contracting.size()) +
+                free_before(x[1].ndim() - 1, dn.rhs_contracting, dn.rhs_batch, rbd);
+      qn.rhs_batch = bump(dn.rhs_batch, rbd);
+      qn.rhs_contracting = bump(dn.rhs_contracting, rbd);
+    }
+    return structure_batch::single(bind1({x[0], x[1]}, std::move(q)), out_dim);
   }
 };
 inline const dot_general_primitive& dot_general_p() { static const dot_general_primitive p; return p; }

@@ -39,6 +39,26 @@
 // non-increasing broadcast_dimensions (a transpose restores the operand's order) and
 // pad differentiated in padding_value alone (JAX's rule needs the operand's
 // cotangent to be asked for too).
+//
+// Batching (vmap), as jax/_src/lax/lax.py and slicing.py 0.10.2 (see
+// transforms/vmap.hpp; `bdim` is an operand's batch dimension, B the batch size):
+//   broadcast_in_dim, reshape, squeeze
+//                     bdim moved to the front, params extended by a leading dim
+//                     (reshape's `dimensions` too); result bdim 0
+//   transpose         the permutation extended by bdim in front; result bdim 0
+//   rev, slice, split the op with its dims shifted past bdim (slice keeps the whole
+//                     batch dim); the result keeps bdim
+//   concatenate       batched operands' bdims moved to the front, unbatched operands
+//                     broadcast there; concatenate along dimension + 1; result bdim 0
+//   pad               an unbatched operand is broadcast to the front; a batched
+//                     padding value pads with zeros and selects it back in through
+//                     the mask of padded positions (JAX's _pad_batch_rule)
+//   dynamic_slice, dynamic_update_slice
+//                     JAX's rules: the start indices become one (B, n) or (n,) index
+//                     array and the op a gather / scatter in CLIP mode, batched by the
+//                     gather and scatter rules of primitives/indexing.hpp (where these
+//                     two rules are defined: this header includes it at its end)
+//   copy, stop_gradient  elementwise: the result keeps bdim
 
 #include <algorithm>
 #include <cstddef>
@@ -59,6 +79,7 @@
 #include "xjax/primitives/ad_util.hpp"
 #include "xjax/primitives/dtype_set.hpp"
 #include "xjax/primitives/primitive.hpp"
+#include "xjax/transforms/vmap.hpp"
 
 // ---------------------------------------------------------------------------
 // The one strided copy of the reference backend.
@@ -321,6 +342,43 @@ inline shape_t iota_dims(std::size_t n) {
 }  // namespace structure_ad
 
 // ---------------------------------------------------------------------------
+// Helpers of the batching rules (also used by indexing.hpp and linalg.hpp).
+namespace structure_batch {
+
+/// `x` with its batch dimension `bdim` moved to the front, or, when unbatched
+/// (not_mapped), broadcast to a new leading dimension of `size` (JAX's bdim_at_front).
+inline array at_front(const array& x, std::int64_t bdim, std::int64_t size) {
+  return batching::move_batch_dim(x, bdim, 0, size);
+}
+
+/// Dimensions of an operand into which a dimension was inserted at `at`: each
+/// d >= at becomes d + 1 (JAX's bump_dims; `at` 0 shifts them all).
+inline shape_t bump(const shape_t& dims, std::int64_t at = 0) {
+  shape_t out;
+  out.reserve(dims.size());
+  for (auto d : dims) out.push_back(d >= at ? d + 1 : d);
+  return out;
+}
+
+/// `v` with `value` inserted at position `pos`.
+template <class T> std::vector<T> inserted(std::vector<T> v, std::int64_t pos, T value) {
+  v.insert(v.begin() + pos, std::move(value));
+  return v;
+}
+
+/// A single output with its batch dimension.
+inline batch_result single(array out, std::int64_t bdim) { return {{std::move(out)}, {bdim}}; }
+
+/// A 0-d zero of dtype `d` (JAX's _zero(x): weakly typed when `x` is).
+inline array zero_scalar(dtype d, bool weak_type) {
+  array z = array::empty({}, d, weak_type);
+  std::memset(z.mutable_raw_data(), 0, static_cast<std::size_t>(d.itemsize()));
+  return z;
+}
+
+}  // namespace structure_batch
+
+// ---------------------------------------------------------------------------
 // broadcast_in_dim
 
 struct broadcast_in_dim_params {
@@ -406,6 +464,15 @@ class broadcast_in_dim_primitive final : public primitive_of<broadcast_in_dim_pa
       return lax::expand_dims(summed, unit_dims);
     });
   }
+
+  // JAX's _broadcast_in_dim_batch_rule: the batch dim leads the operand and the target.
+  batch_result batch_rule(std::span<const array> x, std::span<const std::int64_t> d,
+                          const broadcast_in_dim_params& p, const batch_axis& axis) const override {
+    using structure_batch::inserted;
+    const array operand = structure_batch::at_front(x[0], d[0], axis.size);
+    const shape_t bdims = inserted(structure_batch::bump(p.broadcast_dimensions), 0, std::int64_t{0});
+    return structure_batch::single(lax::broadcast_in_dim(operand, inserted(p.shape, 0, axis.size), bdims), 0);
+  }
 };
 inline const broadcast_in_dim_primitive& broadcast_in_dim_p() { static const broadcast_in_dim_primitive p; return p; }
 
@@ -461,6 +528,15 @@ class reshape_primitive final : public primitive_of<reshape_params> {
       return lax::transpose(lax::reshape(ct, permuted), structure_ad::inverse_permutation(*p.dimensions));
     });
   }
+
+  // JAX's _reshape_batch_rule: the batch dim leads, `dimensions` (if any) keeps it first.
+  batch_result batch_rule(std::span<const array> x, std::span<const std::int64_t> d, const reshape_params& p,
+                          const batch_axis& axis) const override {
+    const array operand = structure_batch::at_front(x[0], d[0], axis.size);
+    std::optional<shape_t> dims;
+    if (p.dimensions) dims = structure_batch::inserted(structure_batch::bump(*p.dimensions), 0, std::int64_t{0});
+    return structure_batch::single(lax::reshape(operand, structure_batch::inserted(p.new_sizes, 0, axis.size), dims), 0);
+  }
 };
 inline const reshape_primitive& reshape_p() { static const reshape_primitive p; return p; }
 
@@ -498,6 +574,13 @@ class transpose_primitive final : public primitive_of<transpose_params> {
     return structure_ad::transpose_first(name(), cts, args, [&](const array& ct, const aval&) {
       return lax::transpose(ct, structure_ad::inverse_permutation(p.permutation));
     });
+  }
+
+  // JAX's _transpose_batch_rule: bdim first, then the permutation of the other dims.
+  batch_result batch_rule(std::span<const array> x, std::span<const std::int64_t> d, const transpose_params& p,
+                          const batch_axis&) const override {
+    const shape_t perm = structure_batch::inserted(structure_batch::bump(p.permutation, d[0]), 0, d[0]);
+    return structure_batch::single(lax::transpose(x[0], perm), 0);
   }
 };
 inline const transpose_primitive& transpose_p() { static const transpose_primitive p; return p; }
@@ -549,6 +632,13 @@ class squeeze_primitive final : public primitive_of<squeeze_params> {
     return structure_ad::transpose_first(name(), cts, args,
                                          [&](const array& ct, const aval&) { return lax::expand_dims(ct, p.dimensions); });
   }
+
+  // JAX's _squeeze_batch_rule.
+  batch_result batch_rule(std::span<const array> x, std::span<const std::int64_t> d, const squeeze_params& p,
+                          const batch_axis& axis) const override {
+    const array operand = structure_batch::at_front(x[0], d[0], axis.size);
+    return structure_batch::single(lax::squeeze(operand, structure_batch::bump(p.dimensions)), 0);
+  }
 };
 inline const squeeze_primitive& squeeze_p() { static const squeeze_primitive p; return p; }
 
@@ -590,6 +680,12 @@ class rev_primitive final : public primitive_of<rev_params> {
                                     const rev_params& p) const override {
     return structure_ad::transpose_first(name(), cts, args,
                                          [&](const array& ct, const aval&) { return lax::rev(ct, p.dimensions); });
+  }
+
+  // JAX's _rev_batch_rule.
+  batch_result batch_rule(std::span<const array> x, std::span<const std::int64_t> d, const rev_params& p,
+                          const batch_axis&) const override {
+    return structure_batch::single(lax::rev(x[0], structure_batch::bump(p.dimensions, d[0])), d[0]);
   }
 };
 inline const rev_primitive& rev_p() { static const rev_primitive p; return p; }
@@ -683,6 +779,15 @@ class concatenate_primitive final : public primitive_of<concatenate_params> {
       if (args[i].is_linear()) out[i] = pieces[i];
     return out;
   }
+
+  // JAX's _concatenate_batch_rule: every operand batched at the front (unbatched ones
+  // broadcast), concatenated along dimension + 1.
+  batch_result batch_rule(std::span<const array> x, std::span<const std::int64_t> d, const concatenate_params& p,
+                          const batch_axis& axis) const override {
+    std::vector<array> operands;
+    for (std::size_t i = 0; i < x.size(); ++i) operands.push_back(structure_batch::at_front(x[i], d[i], axis.size));
+    return structure_batch::single(lax::concatenate(operands, p.dimension + 1), 0);
+  }
 };
 inline const concatenate_primitive& concatenate_p() { static const concatenate_primitive p; return p; }
 
@@ -754,6 +859,14 @@ class split_primitive final : public primitive_of<split_params> {
     std::vector<array> pieces;
     for (std::size_t i = 0; i < cts.size(); ++i) pieces.push_back(ad::instantiate(cts[i], outs[i]));
     return {lax::concatenate(pieces, p.axis)};
+  }
+
+  // JAX's _split_batch_rule: every piece keeps the operand's bdim.
+  batch_result batch_rule(std::span<const array> x, std::span<const std::int64_t> d, const split_params& p,
+                          const batch_axis&) const override {
+    std::vector<array> outs = lax::split(x[0], p.sizes, p.axis >= d[0] ? p.axis + 1 : p.axis);
+    std::vector<std::int64_t> dims(outs.size(), d[0]);
+    return {std::move(outs), std::move(dims)};
   }
 };
 inline const split_primitive& split_p() { static const split_primitive p; return p; }
@@ -861,6 +974,27 @@ class pad_primitive final : public primitive_of<pad_params> {
     }
     return out;
   }
+
+  // JAX's _pad_batch_rule. The operand is padded along its bdim by nothing (an
+  // unbatched operand is first broadcast to the front). A batched padding value
+  // (0-d per example, so bdim 0) cannot be a pad operand: the operand is padded with
+  // zeros, and a mask (true where the operand's elements land, padded the same way)
+  // selects between it and the padding values broadcast along the batch dim.
+  batch_result batch_rule(std::span<const array> x, std::span<const std::int64_t> d, const pad_params& p,
+                          const batch_axis& axis) const override {
+    array operand = x[0];
+    std::int64_t bdim = d[0];
+    if (bdim == not_mapped) {
+      operand = structure_batch::at_front(operand, not_mapped, axis.size);
+      bdim = 0;
+    }
+    const std::vector<pad_dim> config = structure_batch::inserted(p.padding_config, bdim, pad_dim{0, 0, 0});
+    if (d[1] == not_mapped) return structure_batch::single(lax::pad(operand, x[1], config), bdim);
+    const array padded = lax::pad(operand, structure_batch::zero_scalar(operand.dtype(), operand.weak_type()), config);
+    const array mask = lax::pad(structure_ad::full(operand.shape(), 1, bool_), array(false), config);
+    const array values = lax::broadcast_in_dim(x[1], padded.shape(), {bdim});
+    return structure_batch::single(lax::select(mask, padded, values), bdim);
+  }
 };
 inline const pad_primitive& pad_p() { static const pad_primitive p; return p; }
 
@@ -939,6 +1073,17 @@ class slice_primitive final : public primitive_of<slice_params> {
       return lax::pad(ct, array(0.0, ct.dtype()), pads);
     });
   }
+
+  // JAX's _slice_batching_rule: the whole batch dim is kept (start 0, stride 1).
+  batch_result batch_rule(std::span<const array> x, std::span<const std::int64_t> d, const slice_params& p,
+                          const batch_axis& axis) const override {
+    using structure_batch::inserted;
+    std::optional<shape_t> strides;
+    if (p.strides) strides = inserted(*p.strides, d[0], std::int64_t{1});
+    return structure_batch::single(lax::slice(x[0], inserted(p.start_indices, d[0], std::int64_t{0}),
+                                              inserted(p.limit_indices, d[0], axis.size), strides),
+                                   d[0]);
+  }
 };
 inline const slice_primitive& slice_p() { static const slice_primitive p; return p; }
 
@@ -990,6 +1135,10 @@ class dynamic_slice_primitive final : public primitive_of<dynamic_slice_params> 
   // Defined after dynamic_update_slice, which it binds.
   std::vector<array> transpose_rule(std::span<const array> cts, std::span<const lin_arg> args,
                                     const dynamic_slice_params&) const override;
+
+  // A gather: defined in indexing.hpp (see the file comment).
+  batch_result batch_rule(std::span<const array> x, std::span<const std::int64_t> d, const dynamic_slice_params& p,
+                          const batch_axis& axis) const override;
 };
 inline const dynamic_slice_primitive& dynamic_slice_p() { static const dynamic_slice_primitive p; return p; }
 
@@ -1071,6 +1220,10 @@ class dynamic_update_slice_primitive final : public primitive_of<no_params> {
     }
     return out;
   }
+
+  // A scatter: defined in indexing.hpp (see the file comment).
+  batch_result batch_rule(std::span<const array> x, std::span<const std::int64_t> d, const no_params& p,
+                          const batch_axis& axis) const override;
 };
 inline const dynamic_update_slice_primitive& dynamic_update_slice_p() {
   static const dynamic_update_slice_primitive p;
@@ -1111,6 +1264,11 @@ class copy_primitive final : public primitive_of<no_params> {
                                     const no_params& p) const override {
     return structure_ad::transpose_first(name(), cts, args, [&](const array& ct, const aval&) { return bind1({ct}, p); });
   }
+  // Elementwise (JAX's defvectorized): the result keeps the operand's bdim.
+  batch_result batch_rule(std::span<const array> x, std::span<const std::int64_t> d, const no_params& p,
+                          const batch_axis&) const override {
+    return structure_batch::single(bind1({x[0]}, p), d[0]);
+  }
 };
 inline const copy_primitive& copy_p() { static const copy_primitive p; return p; }
 
@@ -1128,6 +1286,11 @@ class stop_gradient_primitive final : public primitive_of<no_params> {
   // stops too) and a zero tangent. Having no linear input, it is never transposed.
   jvp_result jvp_rule(std::span<const array> x, std::span<const array>, const no_params& p) const override {
     return ad::zero_jvp(*this, x, p);
+  }
+  // JAX's _stop_gradient_batch_rule: the result keeps the operand's bdim.
+  batch_result batch_rule(std::span<const array> x, std::span<const std::int64_t> d, const no_params& p,
+                          const batch_axis&) const override {
+    return structure_batch::single(bind1({x[0]}, p), d[0]);
   }
 };
 inline const stop_gradient_primitive& stop_gradient_p() { static const stop_gradient_primitive p; return p; }
@@ -1263,3 +1426,7 @@ XJAX_IMPL array copy(const array& x) { return prim::copy_p().bind1({x}); }
 XJAX_IMPL array stop_gradient(const array& x) { return prim::stop_gradient_p().bind1({x}); }
 
 }  // namespace xjax::lax
+
+// The batching rules of dynamic_slice and dynamic_update_slice are gathers and
+// scatters, defined with them.
+#include "xjax/primitives/indexing.hpp"
