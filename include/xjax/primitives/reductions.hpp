@@ -3,7 +3,8 @@
 // An implementation header: <xjax/xjax.hpp> includes it only where definitions are
 // compiled (see config.hpp).
 //
-// Each primitive's rules, as jax.lax 0.10.2 has them:
+// Each primitive's rules, as jax.lax 0.10.2 has them (differentiation and batching
+// rules: see the sections "Differentiation" and "Batching" below):
 //
 //   primitive            params                                    dtypes            weak_type
 //   reduce_sum           axes, out_sharding=None                   numbers           kept
@@ -52,6 +53,7 @@
 #include "xjax/primitives/dtype_set.hpp"
 #include "xjax/primitives/elementwise.hpp"
 #include "xjax/primitives/primitive.hpp"
+#include "xjax/transforms/vmap.hpp"
 
 namespace xjax::prim {
 
@@ -547,6 +549,77 @@ inline std::vector<array> reduce_sum_transpose(std::span<const array> cts, std::
 
 }  // namespace reductions_ad
 
+// ---------------------------------------------------------------------------
+// Batching (vmap): JAX's rules (0.10.2: interpreters/batching.py's reducer_batcher,
+// lax.py's _sort_batch_rule and _top_k_batch_rule, control_flow/loops.py's
+// _cumred_batch_rule). An operand's batch dimension `bdim` stays where it is: the
+// example's axes are shifted past it (axis a becomes a + 1 when a >= bdim), so a
+// batched op is one equation, with no transpose:
+//   reduce_*, argmax, argmin   axes shifted, in the order given; the result's batch
+//                              dimension is bdim's position among the kept dimensions
+//                              (bdim minus the reduced axes before it)
+//   cumsum/prod/max/min        axis shifted, reverse kept; the result keeps bdim
+//   top_k                      axis shifted; both results keep bdim (JAX 0.10.2's top_k
+//                              takes any axis: no transpose to keep it last)
+//   sort                       the batch dimension of the first batched operand is that of
+//                              every operand: other batched operands are moved there (a
+//                              transpose), unbatched ones broadcast there (sort needs
+//                              operands of one shape); dimension shifted; all results
+//                              batched there
+//   iota                       no operand: vmap never batches it (bound as it is)
+
+namespace reductions_batch {
+
+/// The position, in an operand with batch dimension `bdim`, of the example's `axis`.
+inline std::int64_t past_batch(std::int64_t axis, std::int64_t bdim) { return axis < bdim ? axis : axis + 1; }
+
+/// Checks what a batching rule receives (one dimension per operand, each not_mapped or
+/// a dimension of its operand); anything else is a misuse by the caller.
+inline void check_dims(std::string_view op, std::span<const array> args, std::span<const std::int64_t> dims) {
+  if (dims.size() != args.size()) {
+    detail::raise<value_error>(op, "the batching rule got {} batch dimensions for {} operands", dims.size(),
+                               args.size());
+  }
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (dims[i] != not_mapped && (dims[i] < 0 || dims[i] >= args[i].ndim())) {
+      detail::raise<value_error>(op, "batch dimension {} of operand {} is out of range for its type {}", dims[i], i,
+                                 args[i].aval().str());
+    }
+  }
+}
+
+/// JAX's reducer_batcher for a one-operand reduction whose params hold `axes`
+/// (reduce_*, argmax, argmin).
+template <class Params>
+batch_result reducer(const primitive_of<Params>& self, std::span<const array> args, std::span<const std::int64_t> dims,
+                     Params p) {
+  check_arity(self.name(), args.size(), 1);
+  check_dims(self.name(), args, dims);
+  const std::int64_t bdim = dims[0];
+  if (bdim == not_mapped) return {{self.bind1({args[0]}, std::move(p))}, {not_mapped}};
+  std::int64_t out_bdim = bdim;
+  for (auto& a : p.axes) {
+    a = past_batch(a, bdim);
+    if (a < bdim) --out_bdim;
+  }
+  return {{self.bind1({args[0]}, std::move(p))}, {out_bdim}};
+}
+
+/// The rule of a one-operand op along one axis that keeps the batch dimension in
+/// place in every result (cumulative ops, top_k): `axis` of the params shifted.
+template <class Params>
+batch_result along_axis(const primitive_of<Params>& self, std::span<const array> args,
+                        std::span<const std::int64_t> dims, Params p) {
+  check_arity(self.name(), args.size(), 1);
+  check_dims(self.name(), args, dims);
+  const std::int64_t bdim = dims[0];
+  if (bdim != not_mapped) p.axis = past_batch(p.axis, bdim);
+  std::vector<array> outs = self.bind({args[0]}, std::move(p));
+  return {outs, std::vector<std::int64_t>(outs.size(), bdim)};
+}
+
+}  // namespace reductions_batch
+
 /// How a reduction differentiates (see "Differentiation" above).
 enum class reduce_ad { linear, product, chooser, none };
 
@@ -599,6 +672,11 @@ template <class Op> class reduce_primitive final : public primitive_of<typename 
                                     const params& p) const override {
     if constexpr (Op::differentiation == reduce_ad::linear) return reductions_ad::reduce_sum_transpose(cts, args, p);
     else this->missing_rule("transpose");
+  }
+
+  batch_result batch_rule(std::span<const array> args, std::span<const std::int64_t> dims, const params& p,
+                          const batch_axis&) const override {
+    return reductions_batch::reducer(*this, args, dims, p);
   }
 };
 
@@ -737,6 +815,11 @@ template <class Op> class argminmax_primitive final : public primitive_of<argmin
   jvp_result jvp_rule(std::span<const array> primals, std::span<const array>, const argminmax_params& p) const override {
     return ad::zero_jvp(*this, primals, p);
   }
+
+  batch_result batch_rule(std::span<const array> args, std::span<const std::int64_t> dims, const argminmax_params& p,
+                          const batch_axis&) const override {
+    return reductions_batch::reducer(*this, args, dims, p);
+  }
 };
 
 struct argmax_op {
@@ -817,6 +900,11 @@ template <class Op> class cumulative_primitive final : public primitive_of<cumul
     } else {
       this->missing_rule("transpose");
     }
+  }
+
+  batch_result batch_rule(std::span<const array> args, std::span<const std::int64_t> dims,
+                          const cumulative_params& p, const batch_axis&) const override {
+    return reductions_batch::along_axis(*this, args, dims, p);
   }
 };
 
@@ -955,6 +1043,25 @@ class sort_primitive final : public primitive_of<sort_params> {
     return {std::move(outs), std::move(touts)};
   }
 
+  /// JAX's _sort_batch_rule: every operand batched along the first batched operand's
+  /// batch dimension (moved there, or broadcast there when unbatched), dimension shifted.
+  batch_result batch_rule(std::span<const array> args, std::span<const std::int64_t> dims, const sort_params& p,
+                          const batch_axis& axis) const override {
+    reductions_batch::check_dims("sort", args, dims);
+    const auto first = std::find_if(dims.begin(), dims.end(), [](std::int64_t d) { return d != not_mapped; });
+    if (first == dims.end()) {
+      return {bind(std::vector<array>(args.begin(), args.end()), p), std::vector<std::int64_t>(args.size(), not_mapped)};
+    }
+    const std::int64_t bdim = *first;
+    std::vector<array> operands;
+    operands.reserve(args.size());
+    for (std::size_t i = 0; i < args.size(); ++i)
+      operands.push_back(batching::move_batch_dim(args[i], dims[i], bdim, axis.size));
+    sort_params q = p;
+    q.dimension = reductions_batch::past_batch(p.dimension, bdim);
+    return {bind(std::move(operands), q), std::vector<std::int64_t>(args.size(), bdim)};
+  }
+
   /// The primitive's dimension must be in [0, rank).
   static void check_dimension(std::int64_t dimension, const shape_t& shape) {
     const auto rank = static_cast<std::int64_t>(shape.size());
@@ -1070,6 +1177,11 @@ class top_k_primitive final : public primitive_of<top_k_params> {
     array t = reductions_ad::take_along_axis(tangents[0], lax::reshape(outs[1], index_shape), p.axis);
     return {outs, {std::move(t), array()}};
   }
+
+  batch_result batch_rule(std::span<const array> args, std::span<const std::int64_t> dims, const top_k_params& p,
+                          const batch_axis&) const override {
+    return reductions_batch::along_axis(*this, args, dims, p);
+  }
 };
 inline const top_k_primitive& top_k_p() { static const top_k_primitive p; return p; }
 
@@ -1107,6 +1219,14 @@ class iota_primitive final : public primitive_of<iota_params> {
   /// No operand, nothing to differentiate: a constant.
   jvp_result jvp_rule(std::span<const array> primals, std::span<const array>, const iota_params& p) const override {
     return ad::zero_jvp(*this, primals, p);
+  }
+
+  /// No operand, so never batched (vmap binds it as it is); the same for every element.
+  batch_result batch_rule(std::span<const array> args, std::span<const std::int64_t> dims, const iota_params& p,
+                          const batch_axis&) const override {
+    check_arity("iota", args.size(), 0);
+    reductions_batch::check_dims("iota", args, dims);
+    return {{bind1({}, p)}, {not_mapped}};
   }
 };
 inline const iota_primitive& iota_p() { static const iota_primitive p; return p; }
