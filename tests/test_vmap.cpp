@@ -90,3 +90,51 @@ TEST_CASE("vmap errors: sizes, ranks, structures, out_axes none, nothing mapped"
   msg = error_of<xjax::value_error>([&] { xjax::vmap(f, 0, 3)(x, x); });
   CHECK(msg.find("out of range") != std::string::npos);
 }
+
+TEST_CASE("vmap of custom_jvp, custom_vjp and checkpoint functions, and their derivatives") {
+  auto log1pexp = xjax::custom_jvp(
+      [](const array& x) { return lax::log1p(lax::exp(x)); },
+      [](const std::tuple<array>& primals, const std::tuple<array>& tangents) {
+        auto [x] = primals;
+        auto [t] = tangents;
+        return std::pair{lax::log1p(lax::exp(x)), lax::mul(t, lax::logistic(x))};
+      },
+      "log1pexp");
+  auto square = xjax::custom_vjp(
+      [](const array& x) { return lax::mul(x, x); }, [](const array& x) { return std::pair{lax::mul(x, x), x}; },
+      [](const array& r, const array& ct) { return std::tuple{lax::mul(lax::mul(r, 3.0f), ct)}; },  // 3x on purpose
+      "square");
+  auto block = xjax::checkpoint([](const array& x) { return lax::sin(lax::sin(x)); });
+  array xs = f32({0.5f, -1.0f, 100.0f}, {3});
+  // Values: the function itself, mapped.
+  check_equal(xjax::vmap(log1pexp)(xs), lax::log1p(lax::exp(xs)));
+  check_equal(xjax::vmap(square)(xs), lax::mul(xs, xs));
+  check_equal(xjax::vmap(block)(xs), lax::sin(lax::sin(xs)));
+  // Derivatives use the rules, mapped: per-example grads, and grad through vmap.
+  array want_lpe = lax::logistic(xs);
+  check_equal(xjax::vmap(xjax::grad(log1pexp))(xs), want_lpe);
+  auto sum_of = [](auto f) { return [f](const array& v) { return lax::reduce_sum(xjax::vmap(f)(v), {0}); }; };
+  check_equal(xjax::grad(sum_of(log1pexp))(xs), want_lpe);
+  array want_sq = lax::mul(xs, 3.0f);  // the custom bwd, not 2x
+  check_equal(xjax::vmap(xjax::grad(square))(xs), want_sq);
+  check_equal(xjax::grad(sum_of(square))(xs), want_sq);
+  array want_block = lax::mul(lax::cos(lax::sin(xs)), lax::cos(xs));
+  check_equal(xjax::vmap(xjax::grad(block))(xs), want_block);
+  check_equal(xjax::grad(sum_of(block))(xs), want_block);
+  // The batched equations are the custom calls themselves, batched.
+  auto j = xjax::make_jaxpr(xjax::vmap(log1pexp))(xs);
+  REQUIRE(j.jaxpr->eqns.size() == 1);
+  CHECK(j.jaxpr->eqns[0].prim->name() == "custom_jvp_call");
+  // A closure over a mapped value is an error naming the function.
+  auto msg = error_of<xjax::value_error>([&] {
+    xjax::vmap([&](const array& v) {
+      auto scaled = xjax::custom_jvp([&](const array& w) { return lax::mul(w, v); },
+                                     [&](const std::tuple<array>& p, const std::tuple<array>& t) {
+                                       return std::pair{lax::mul(std::get<0>(p), v), std::get<0>(t)};
+                                     },
+                                     "scaled");
+      return scaled(array(2.0f, xjax::float32));
+    })(xs);
+  });
+  CHECK(msg.find("scaled") != std::string::npos);
+}
