@@ -438,3 +438,16 @@ TEST_CASE("a primitive without a rule: the error names the primitive and the rul
   });
   CHECK(msg.find("transpose") != std::string::npos);
 }
+
+TEST_CASE("jacfwd and jacrev apply the linearization once, batched over a basis (no loop)") {
+  auto f = [](const array& x) { return lax::mul(lax::sin(x), lax::reduce_sum(x, {0})); };
+  auto count = [&](auto jac, std::int64_t n) {
+    std::vector<float> v(static_cast<std::size_t>(n));
+    for (std::int64_t i = 0; i < n; ++i) v[static_cast<std::size_t>(i)] = 0.1f * static_cast<float>(i + 1);
+    return xjax::make_jaxpr(jac)(f32(v, {n})).jaxpr->eqns.size();
+  };
+  CHECK(count(xjax::jacfwd(f), 3) == count(xjax::jacfwd(f), 9));
+  CHECK(count(xjax::jacrev(f), 3) == count(xjax::jacrev(f), 9));
+  CHECK(count(xjax::hessian([](const array& x) { return lax::reduce_sum(lax::mul(lax::sin(x), x), {0}); }), 2) ==
+        count(xjax::hessian([](const array& x) { return lax::reduce_sum(lax::mul(lax::sin(x), x), {0}); }), 6));
+}

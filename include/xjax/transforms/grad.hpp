@@ -461,6 +461,7 @@ template <class F, std::size_t I = 0> auto hessian(F f, argnums_t<I> = {}) {
 #if XJAX_HAS_IMPL
 
 #include "xjax/lax/structure.hpp"
+#include "xjax/transforms/vmap.hpp"
 
 namespace xjax::detail {
 
@@ -519,6 +520,10 @@ XJAX_IMPL void check_grad_output(std::string_view op, const aval& out) {
 
 XJAX_IMPL std::vector<std::vector<array>> jacobian_blocks(const closed_jaxpr& j, std::span<const array> args,
                                                           std::span<const bool> wrt, bool forward) {
+  // One linearization, then one batched application of its linear part per input
+  // (forward: the tangents are a basis of the input) or per output (reverse: the
+  // cotangents are a basis of the output), with vmap's batching rules: no loop over
+  // basis vectors.
   ad::linearized lz = ad::linearize(j, args, wrt);
   const ad::linear_fn& lin = lz.lin;
   const std::size_t n_out = lin.out_avals.size();
@@ -527,82 +532,95 @@ XJAX_IMPL std::vector<std::vector<array>> jacobian_blocks(const closed_jaxpr& j,
     if (wrt[i]) in_index.push_back(i);
   }
   const std::size_t n_in = in_index.size();
-  // A one-hot basis element of `av` at flat position p.
-  auto basis = [](const aval& av, std::int64_t p) {
-    array e = array::empty(av.shape, av.dtype);
+  // The identity basis of `av`'s elements, as an array of shape (n, *av.shape).
+  auto basis = [](const aval& av) {
+    const std::int64_t n = shape_size(av.shape);
+    shape_t shape = av.shape;
+    shape.insert(shape.begin(), n);
+    array e = array::empty(shape, av.dtype);
     std::memset(e.mutable_raw_data(), 0, static_cast<std::size_t>(e.nbytes()));
     array one(1, av.dtype);
-    std::memcpy(static_cast<char*>(e.mutable_raw_data()) + p * e.itemsize(), one.raw_data(),
-                static_cast<std::size_t>(e.itemsize()));
+    for (std::int64_t p = 0; p < n; ++p) {
+      std::memcpy(static_cast<char*>(e.mutable_raw_data()) + (p * n + p) * e.itemsize(), one.raw_data(),
+                  static_cast<std::size_t>(e.itemsize()));
+    }
     return e;
   };
-  // Stacks n results of shape s along a new leading axis, then moves it to the end as
-  // the dimensions `tail`: (n, *s) -> (*s, *tail).
-  auto assemble = [](const std::vector<array>& parts, const aval& part_av, const shape_t& tail) {
-    shape_t one_shape = part_av.shape;
-    one_shape.insert(one_shape.begin(), 1);
-    std::vector<array> rs;
-    for (auto& p : parts) rs.push_back(lax::reshape(p, one_shape));
-    array stacked = rs.size() == 1 ? rs[0] : lax::concatenate(rs, 0);
-    shape_t perm;
-    for (std::size_t d = 1; d <= part_av.shape.size(); ++d) perm.push_back(static_cast<std::int64_t>(d));
-    perm.push_back(0);
-    array moved = part_av.shape.empty() ? stacked : lax::transpose(stacked, perm);
-    shape_t final_shape = part_av.shape;
-    final_shape.insert(final_shape.end(), tail.begin(), tail.end());
-    return lax::reshape(moved, final_shape);
+  auto block_shape = [&](std::size_t o, std::size_t k) {
+    shape_t s = lin.out_avals[o].shape;
+    s.insert(s.end(), lin.in_avals[k].shape.begin(), lin.in_avals[k].shape.end());
+    return s;
   };
   std::vector<std::vector<array>> blocks(n_out, std::vector<array>(args.size()));
-  auto zero_block = [&](std::size_t o, std::size_t k) {
-    shape_t s = lin.out_avals[o].shape;
-    const shape_t& in_s = lin.in_avals[k].shape;
-    s.insert(s.end(), in_s.begin(), in_s.end());
-    return ad::zeros(aval{s, lin.out_avals[o].dtype});
-  };
   if (forward) {
+    const jaxpr& lj = *lin.jaxpr.jaxpr;
     for (std::size_t k = 0; k < n_in; ++k) {
       const aval& in_av = lin.in_avals[k];
       const std::int64_t n = shape_size(in_av.shape);
-      std::vector<std::vector<array>> cols(n_out);
+      std::vector<array> results(n_out);  // (n, *out) batched results, or invalid for zero
+      std::vector<std::int64_t> result_dims(n_out, not_mapped);
       if (lin.in_slot[k] >= 0 && n > 0) {
-        for (std::int64_t p = 0; p < n; ++p) {
-          std::vector<array> ts(n_in);
-          ts[k] = basis(in_av, p);
-          std::vector<array> outs = lin.apply(ts);
-          for (std::size_t o = 0; o < n_out; ++o) cols[o].push_back(outs[o]);
+        std::vector<array> ins;
+        std::vector<std::int64_t> dims;
+        for (std::size_t q = 0; q < n_in; ++q) {
+          if (lin.in_slot[q] < 0) continue;
+          if (q == k) {
+            ins.push_back(basis(in_av));
+            dims.push_back(0);
+          } else {
+            ins.push_back(ad::zeros(lin.in_avals[q]));
+            dims.push_back(not_mapped);
+          }
+        }
+        batch_result r = batching::batch_jaxpr(lj, lin.jaxpr.consts, ins, dims, batch_axis{n, {}});
+        for (std::size_t o = 0; o < n_out; ++o) {
+          if (lin.out_slot[o] < 0) continue;
+          results[o] = r.outs[static_cast<std::size_t>(lin.out_slot[o])];
+          result_dims[o] = r.dims[static_cast<std::size_t>(lin.out_slot[o])];
         }
       }
       for (std::size_t o = 0; o < n_out; ++o) {
-        blocks[o][in_index[k]] = cols[o].empty() ? zero_block(o, k) : assemble(cols[o], lin.out_avals[o], in_av.shape);
+        const shape_t s = block_shape(o, k);
+        if (!results[o].valid()) {
+          blocks[o][in_index[k]] = ad::zeros(aval{s, lin.out_avals[o].dtype});
+          continue;
+        }
+        // The batch dimension (the input element) goes last, then splits into in's shape.
+        const std::int64_t last = static_cast<std::int64_t>(lin.out_avals[o].shape.size());
+        blocks[o][in_index[k]] = lax::reshape(batching::move_batch_dim(results[o], result_dims[o], last, n), s);
       }
     }
   } else {
     for (std::size_t o = 0; o < n_out; ++o) {
       const aval& out_av = lin.out_avals[o];
       const std::int64_t m = shape_size(out_av.shape);
-      std::vector<std::vector<array>> rows(n_in);
+      std::vector<array> rows(n_in);
+      std::vector<std::int64_t> row_dims(n_in, not_mapped);
       if (lin.out_slot[o] >= 0 && m > 0) {
-        for (std::int64_t p = 0; p < m; ++p) {
+        // The transpose as a function of this output's cotangent, batched over a basis.
+        auto pullback = [&](std::span<const array> ct) {
           std::vector<array> cts(n_out);
-          cts[o] = basis(out_av, p);
-          std::vector<array> ins = lin.transpose(cts);
-          for (std::size_t k = 0; k < n_in; ++k) rows[k].push_back(ins[k]);
-        }
+          cts[o] = ct[0];
+          return lin.transpose(cts);
+        };
+        const aval av[] = {out_av};
+        ad::converted_jaxpr t = ad::trace_to_jaxpr(pullback, av, "jacrev");
+        std::vector<array> ins = t.consts;
+        std::vector<std::int64_t> dims(t.consts.size(), not_mapped);
+        ins.push_back(basis(out_av));
+        dims.push_back(0);
+        batch_result r = batching::batch_jaxpr(*t.jaxpr, {}, ins, dims, batch_axis{m, {}});
+        rows = r.outs;
+        row_dims = r.dims;
       }
       for (std::size_t k = 0; k < n_in; ++k) {
-        if (rows[k].empty()) {
-          blocks[o][in_index[k]] = zero_block(o, k);
+        const shape_t s = block_shape(o, k);
+        if (!rows[k].valid()) {
+          blocks[o][in_index[k]] = ad::zeros(aval{s, out_av.dtype});
           continue;
         }
-        // rows: m arrays of in shape; stacked (m, *in) is already out-major: reshape.
-        shape_t one_shape = lin.in_avals[k].shape;
-        one_shape.insert(one_shape.begin(), 1);
-        std::vector<array> rs;
-        for (auto& r : rows[k]) rs.push_back(lax::reshape(r, one_shape));
-        array stacked = rs.size() == 1 ? rs[0] : lax::concatenate(rs, 0);
-        shape_t s = out_av.shape;
-        s.insert(s.end(), lin.in_avals[k].shape.begin(), lin.in_avals[k].shape.end());
-        blocks[o][in_index[k]] = lax::reshape(stacked, s);
+        // The batch dimension (the output element) goes first, then splits into out's shape.
+        blocks[o][in_index[k]] = lax::reshape(batching::move_batch_dim(rows[k], row_dims[k], 0, m), s);
       }
     }
   }
