@@ -30,6 +30,13 @@
 
 namespace xjax::ad {
 
+/// A list of flags as the span<const bool> the functions below take (std::vector<bool>
+/// is packed and has no such view, so flags are kept as chars).
+using flags = std::vector<char>;
+inline std::span<const bool> as_bools(const flags& v) {
+  return {reinterpret_cast<const bool*>(v.data()), v.size()};
+}
+
 /// JVP of `j` at `primals` along `tangents` (one per invar; invalid = zero).
 XJAX_API jvp_result jvp_jaxpr(const jaxpr& j, std::span<const array> consts, std::span<const array> primals,
                               std::span<const array> tangents);
@@ -151,8 +158,7 @@ class add_any_primitive final : public primitive_of<no_params> {
   }
 };
 
-/// A vector<bool>-free boolean list (std::span<const bool> needs contiguous bools).
-using flags = std::vector<char>;
+/// `s` as flags of length n (`fill` when s is empty).
 inline flags to_flags(std::span<const bool> s, std::size_t n, bool fill) {
   flags f(n, fill);
   for (std::size_t i = 0; i < s.size() && i < n; ++i) f[i] = s[i];
@@ -587,9 +593,6 @@ XJAX_IMPL linearized linearize(const closed_jaxpr& f, std::span<const array> arg
   std::vector<char> unknown_in(jj.invars.size(), 0), unknown_out(jj.outvars.size(), 0);
   for (std::size_t i = n_in; i < unknown_in.size(); ++i) unknown_in[i] = 1;
   for (std::size_t i = n_out; i < unknown_out.size(); ++i) unknown_out[i] = 1;
-  auto as_bools = [](const std::vector<char>& v) {
-    return std::span<const bool>(reinterpret_cast<const bool*>(v.data()), v.size());
-  };
   partial_eval_result pe = partial_eval(jj, as_bools(unknown_in), as_bools(unknown_out));
   // 3. Drop residuals the linear part does not read, and dead code on both sides.
   std::vector<bool> used_in;

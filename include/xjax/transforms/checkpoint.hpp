@@ -323,11 +323,8 @@ XJAX_IMPL bool partial_eval_checkpoint(const equation& e, const std::vector<bool
     out_unk.push_back(v && unk.count(v->id));
     out_unknown.push_back(out_unk.back());
   }
-  auto bools = [](const std::vector<char>& v) {
-    return std::span<const bool>(reinterpret_cast<const bool*>(v.data()), v.size());
-  };
   const auto policy = p.policy ? p.policy : checkpoint_policies::nothing_saveable();
-  partial_eval_result pe = partial_eval(body, bools(in_unk), bools(out_unk), policy->saveable);
+  partial_eval_result pe = partial_eval(body, as_bools(in_unk), as_bools(out_unk), policy->saveable);
 
   // Known side, inlined: its outputs are the equation's known outputs, then residuals.
   std::vector<atom> known_inputs;

@@ -130,9 +130,7 @@ template <class... Args> std::vector<std::size_t> scalar_leaf_counts(const Args&
   return counts;
 }
 
-inline std::span<const bool> as_bools(const std::vector<char>& v) {
-  return {reinterpret_cast<const bool*>(v.data()), v.size()};
-}
+using ad::as_bools;
 
 /// The gradient (cotangent) results for arguments I..., from the flat cotangents of
 /// every argument leaf: Arg_I, or a std::tuple of them.
