@@ -19,6 +19,7 @@
 #include <xjax/xjax.hpp>
 
 #include "support/golden.hpp"
+#include "support/reference_programs.hpp"
 
 namespace jnp = xjax::numpy;
 namespace lax = xjax::lax;
@@ -27,37 +28,19 @@ namespace sp = xjax::scipy::special;
 using xjax::array;
 using xjax::slice;
 
-namespace ad_golden {
+namespace {
 
 // ---------------------------------------------------------------------------
 // The functions, as gen_autodiff.py writes them.
 
-struct mlp_params {
-  array w1, b1, w2, b2;
-};
-XJAX_PYTREE(mlp_params, w1, b1, w2, b2)
+using reference::mlp_loss;
+using reference::mlp_params;
+using dict = reference::mlp_dict;
 
-}  // namespace ad_golden
-
-namespace {
-
-using ad_golden::mlp_params;
-using dict = std::map<std::string, array>;
-
-array linreg(const array& w, const array& x, const array& y) { return jnp::mean(jnp::power(jnp::dot(x, w) - y, 2)); }
-
-array mlp_predict(const mlp_params& p, const array& x) {
-  array h = nn::relu(jnp::matmul(x, p.w1) + p.b1);
-  return jnp::matmul(h, p.w2) + p.b2;
-}
-
-array mlp_loss(const mlp_params& p, const array& x, const array& labels) {
-  array logp = nn::log_softmax(mlp_predict(p, x));
-  return -jnp::mean(jnp::take_along_axis(logp, labels(slice(), xjax::newaxis), 1));
-}
+array linreg(const array& w, const array& x, const array& y) { return reference::linreg_loss(w, x, y); }
 
 array mlp_loss_dict(const dict& p, const array& x, const array& labels) {
-  return mlp_loss({p.at("w1"), p.at("b1"), p.at("w2"), p.at("b2")}, x, labels);
+  return mlp_loss(reference::from_dict(p), x, labels);
 }
 
 array lse_all(const array& x) { return nn::logsumexp(x); }

@@ -22,6 +22,7 @@
 #include <xjax/xjax.hpp>
 
 #include "support/golden.hpp"
+#include "support/reference_programs.hpp"
 
 namespace jnp = xjax::numpy;
 namespace lax = xjax::lax;
@@ -31,19 +32,10 @@ using xjax::array;
 using xjax::none;
 using xjax::slice;
 
-namespace vmap_golden {
-
-struct mlp_params {
-  array w1, b1, w2, b2;
-};
-XJAX_PYTREE(mlp_params, w1, b1, w2, b2)
-
-}  // namespace vmap_golden
-
 namespace {
 
-using vmap_golden::mlp_params;
-using dict = std::map<std::string, array>;
+using reference::mlp_params;
+using dict = reference::mlp_dict;
 using arrays = std::vector<array>;
 
 // ---------------------------------------------------------------------------
@@ -99,20 +91,12 @@ array outer_nested(const array& x, const array& y) {
   return xjax::vmap(xjax::vmap(outer_fn, {0, none}), {none, 1}, 1)(x, y);
 }
 
-// 3. The reference MLP.
-array mlp_predict(const mlp_params& p, const array& x) {
-  array h = nn::relu(jnp::matmul(x, p.w1) + p.b1);
-  return jnp::matmul(h, p.w2) + p.b2;
-}
-array mlp_loss(const mlp_params& p, const array& x, const array& labels) {
-  array logp = nn::log_softmax(mlp_predict(p, x));
-  return -jnp::mean(jnp::take_along_axis(logp, labels(slice(), xjax::newaxis), 1));
-}
+// 3. The reference MLP (tests/support/reference_programs.hpp).
 array example_loss(const mlp_params& p, const array& x, const array& label) {
-  return mlp_loss(p, x(xjax::newaxis), label(xjax::newaxis));
+  return reference::mlp_example_loss(p, x, label);
 }
 array example_loss_dict(const dict& p, const array& x, const array& label) {
-  return example_loss({p.at("w1"), p.at("b1"), p.at("w2"), p.at("b2")}, x, label);
+  return example_loss(reference::from_dict(p), x, label);
 }
 
 // 4. Compositions.
