@@ -25,11 +25,13 @@
 // an inline constant (`inline const exp_primitive exp_p;`). Ops reach it only
 // through bind(), which stages it into the active trace or evaluates it eagerly.
 
+#include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
 
 #include "xjax/core/array.hpp"
+#include "xjax/ir/jaxpr.hpp"
 #include "xjax/ir/params.hpp"
 
 namespace xjax {
@@ -63,6 +65,13 @@ struct batch_result {
   std::vector<std::int64_t> dims;
 };
 
+/// What a partial-evaluation rule makes of one equation (see primitive::partial_eval).
+struct partial_eval_split {
+  std::vector<equation> known;   // for the forward pass
+  equation unknown;              // for the linear side
+  std::vector<bool> out_unknown; // per output of the equation
+};
+
 class primitive {
  public:
   explicit constexpr primitive(std::string_view name) : m_name(name) {}
@@ -90,6 +99,15 @@ class primitive {
   /// all of them are not_mapped.
   virtual batch_result batch(std::span<const array> args, std::span<const std::int64_t> dims,
                              const params_base& p, const batch_axis& axis) const = 0;
+
+  /// Partial-evaluation rule (transforms/ad.hpp's partial_eval), for primitives whose
+  /// equations must be split rather than sent whole to the unknown side (remat2 splits
+  /// its jaxpr). `e` has some known and some unknown inputs. The default, nullopt,
+  /// sends the equation whole.
+  virtual std::optional<partial_eval_split> partial_eval(const equation& /*e*/,
+                                                         const std::vector<bool>& /*unknown_inputs*/) const {
+    return std::nullopt;
+  }
 
   /// True for a collective (psum, all_gather, axis_index...) over the named axis
   /// `axis_name` with these params: vmap then calls its batching rule even when no

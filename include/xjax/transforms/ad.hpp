@@ -316,22 +316,18 @@ XJAX_IMPL partial_eval_result partial_eval(const jaxpr& j, std::span<const bool>
       known_saveable.push_back(policy(e));
       continue;
     }
-    std::vector<equation> ks;
-    equation u;
-    std::vector<bool> outs_unknown;
-    std::vector<var> res;
-    if (partial_eval_checkpoint(e, in_unknown, ks, u, outs_unknown, res)) {
-      for (auto& k : ks) {
+    if (std::optional<partial_eval_split> split = e.prim->partial_eval(e, in_unknown)) {
+      for (auto& k : split->known) {
         for (auto& o : k.outputs) producer[o.id] = known_eqns.size();
         order.push_back({true, known_eqns.size()});
         known_saveable.push_back(policy(k));
         known_eqns.push_back(std::move(k));
       }
       for (std::size_t i = 0; i < e.outputs.size(); ++i) {
-        if (outs_unknown[i]) unknown_vars.insert(e.outputs[i].id);
+        if (split->out_unknown[i]) unknown_vars.insert(e.outputs[i].id);
       }
       order.push_back({false, unknown_eqns.size()});
-      unknown_eqns.push_back(std::move(u));
+      unknown_eqns.push_back(std::move(split->unknown));
       continue;
     }
     for (auto& o : e.outputs) unknown_vars.insert(o.id);

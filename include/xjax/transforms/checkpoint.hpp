@@ -63,14 +63,6 @@ struct remat_params {
 
 /// Binds remat2 on `args` (the body's consts first, see closure.hpp).
 XJAX_API std::vector<array> bind_remat(std::span<const array> args, remat_params p);
-
-/// partial_eval's rule for remat2 equations with some known and some unknown inputs:
-/// the known part is inlined into the forward pass (`known_eqns`), the unknown part is
-/// a remat2 equation that recomputes what the policy did not save. Returns false for
-/// other equations.
-XJAX_API bool partial_eval_checkpoint(const equation& e, const std::vector<bool>& unknown_inputs,
-                                      std::vector<equation>& known_eqns, equation& unknown,
-                                      std::vector<bool>& out_unknown, std::vector<var>& residuals);
 }  // namespace ad
 
 /// Wraps `f` so that differentiating it recomputes its intermediates (see the file comment).
@@ -153,9 +145,18 @@ XJAX_IMPL std::shared_ptr<const checkpoint_policy> dots_with_no_batch_dims_savea
 namespace ad {
 namespace detail {
 
+/// remat2's partial evaluation: the known part of its jaxpr inlined into the forward
+/// pass, the unknown part a remat2 equation that recomputes what the policy did not save.
+inline partial_eval_split split_remat(const equation& e, const std::vector<bool>& unknown_inputs);
+
 class remat_primitive final : public jaxpr_call_primitive<remat_params, &remat_params::jaxpr> {
  public:
   remat_primitive() : jaxpr_call_primitive("remat2") {}
+
+  std::optional<partial_eval_split> partial_eval(const equation& e,
+                                                 const std::vector<bool>& unknown_inputs) const override {
+    return split_remat(e, unknown_inputs);
+  }
 
   // The JVP of the body, traced into a new remat2 equation (differentiated=True).
   jvp_result jvp_rule(std::span<const array> x, std::span<const array> t, const remat_params& p) const override {
@@ -296,10 +297,11 @@ XJAX_IMPL std::vector<array> bind_remat(std::span<const array> args, remat_param
   return detail::remat_p().bind(std::vector<array>(args.begin(), args.end()), std::move(p));
 }
 
-XJAX_IMPL bool partial_eval_checkpoint(const equation& e, const std::vector<bool>& unknown_inputs,
-                                       std::vector<equation>& known_eqns, equation& unknown,
-                                       std::vector<bool>& out_unknown, std::vector<var>& residuals) {
-  if (e.prim != &detail::remat_p()) return false;
+inline partial_eval_split detail::split_remat(const equation& e, const std::vector<bool>& unknown_inputs) {
+  partial_eval_split split;
+  std::vector<equation>& known_eqns = split.known;
+  equation& unknown = split.unknown;
+  std::vector<bool>& out_unknown = split.out_unknown;
   const auto& p = params_cast<remat_params>(*e.params);
   const jaxpr& body = *p.jaxpr.value;
   // Which outputs depend on unknown inputs.
@@ -357,7 +359,6 @@ XJAX_IMPL bool partial_eval_checkpoint(const equation& e, const std::vector<bool
   for (std::size_t r = 0; r < pe.num_residuals; ++r) {
     const atom& a = known_outs[known_outs.size() - pe.num_residuals + r];
     res_atoms.push_back(a);
-    if (auto* v = std::get_if<var>(&a)) residuals.push_back(*v);
   }
   // Unknown side: a remat2 of the unknown body.
   remat_params q = p;
@@ -371,7 +372,7 @@ XJAX_IMPL bool partial_eval_checkpoint(const equation& e, const std::vector<bool
   for (std::size_t i = 0; i < e.outputs.size(); ++i) {
     if (out_unk[i]) unknown.outputs.push_back(e.outputs[i]);
   }
-  return true;
+  return split;
 }
 
 }  // namespace ad
